@@ -1,0 +1,35 @@
+// Every limit the ledger enforces on untrusted input, in one place.
+// Units are last in each name. A decoder checks these before it allocates.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace tadori {
+
+// Transactions.
+inline constexpr size_t kTxSizeBytesMax = 64 * 1024;        // whole SignedTransaction
+inline constexpr size_t kTxNonceBytes = 16;
+inline constexpr size_t kSignatureBytesMax = 64;            // P-256 r||s and Ed25519
+inline constexpr size_t kChainIdBytesMax = 64;
+inline constexpr uint64_t kTxValidityWindowBlocks = 10'000;  // max valid_until - head
+inline constexpr size_t kStringFieldBytesMax = 1024;        // ids, names, units, codes
+inline constexpr size_t kPemBytesMax = 4096;
+
+// Blocks.
+inline constexpr size_t kBlockSizeBytesMax = 8 * 1024 * 1024;
+inline constexpr size_t kBlockHeaderBytesMax = 1024;
+inline constexpr size_t kBlockTxCountMax = 10'000;
+inline constexpr size_t kBlockSignatureCountMax = 256;      // >= validator count
+
+// Genesis.
+inline constexpr size_t kGenesisBytesMax = 1024 * 1024;
+inline constexpr size_t kGenesisOrgCountMax = 256;
+inline constexpr size_t kGenesisValidatorCountMax = 128;
+inline constexpr size_t kOrgAdminKeyCountMax = 16;
+inline constexpr size_t kOrgRoleCountMax = 16;
+
+static_assert(kTxSizeBytesMax * 2 <= kBlockSizeBytesMax, "a block holds several txs");
+static_assert(kBlockSignatureCountMax >= kGenesisValidatorCountMax);
+
+}  // namespace tadori
