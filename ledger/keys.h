@@ -38,6 +38,9 @@ class PublicKey {
   // PEM "PUBLIC KEY" (SubjectPublicKeyInfo). Refuses other curves/algorithms, points
   // not on the curve and trailing garbage with INVALID_ARGUMENT.
   static Result<PublicKey> FromPem(std::string_view pem);
+  // Accepts only the canonical DER, the bytes der() returns (for P-256 the uncompressed
+  // point, named curve), so that one key has exactly one DER and one id. Anything else,
+  // including a compressed-point SPKI or BER, is INVALID_ARGUMENT.
   static Result<PublicKey> FromDer(ByteView spki_der);
   // P-256: SEC1 point, 33 (compressed) or 65 (uncompressed) bytes; Ed25519: 32 bytes.
   static Result<PublicKey> FromRaw(KeyType type, ByteView raw);
@@ -86,6 +89,15 @@ class PrivateKey {
   std::shared_ptr<const Impl> impl_;
 };
 
+// One PEM block: its label ("PUBLIC KEY") and the DER it carries. Refuses, with
+// INVALID_ARGUMENT, text over kPemBytesMax, anything before "-----BEGIN" or after the END
+// line other than whitespace, PEM headers (encrypted keys) and bad base64.
+struct PemBlock {
+  std::string label;
+  Bytes der;
+};
+Result<PemBlock> DecodePem(std::string_view pem);
+
 // Parsed keys by DER bytes, so hot paths (transaction admission, vote checks) parse each
 // key once. Bounded: holds at most `capacity` keys and evicts the least recently used.
 // Thread-safe.
@@ -96,9 +108,13 @@ class KeyCache {
   KeyCache(const KeyCache&) = delete;
   KeyCache& operator=(const KeyCache&) = delete;
 
+  // Same contract as PublicKey::FromDer/FromPem. Failures are not cached.
   Result<PublicKey> FromDer(ByteView spki_der);
   Result<PublicKey> FromPem(std::string_view pem);
   size_t size() const;
+  // Lookups answered from the cache, and lookups that had to parse (for metrics).
+  uint64_t hits() const;
+  uint64_t misses() const;
 
  private:
   struct State;

@@ -33,3 +33,9 @@ static_assert(kTxSizeBytesMax * 2 <= kBlockSizeBytesMax, "a block holds several 
 static_assert(kBlockSignatureCountMax >= kGenesisValidatorCountMax);
 
 }  // namespace tadori
+
+// Merkle proofs (RFC 6962). A tree of 2^64 leaves needs at most 64 inclusion hashes and
+// about twice that for consistency; anything longer is refused before any hashing.
+namespace tadori {
+inline constexpr size_t kMerkleProofHashesMax = 128;
+}  // namespace tadori

@@ -1,0 +1,285 @@
+// The LevelDB key layout is specified, with its grammar, at the top of
+// ledger/store_keys.cc; every key this file reads or writes is built there.
+#include "ledger/store.h"
+
+#include <leveldb/db.h>
+#include <leveldb/write_batch.h>
+
+#include <filesystem>
+#include <system_error>
+
+#include "ledger/check.h"
+#include "ledger/merkle.h"
+#include "ledger/store_keys.h"
+
+namespace tadori {
+namespace {
+
+// LevelDB's own status, mapped onto ours. `what` says which operation failed.
+Status FromLevelDb(const leveldb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::Ok();
+  std::string m = std::string(what) + ": " + s.ToString();
+  if (s.IsNotFound()) return Status::NotFound(std::move(m));
+  if (s.IsCorruption()) return Status::DataLoss(std::move(m));
+  return Status::Internal(std::move(m));
+}
+
+leveldb::Slice AsSlice(const std::string& s) {
+  return leveldb::Slice(s.data(), s.size());
+}
+
+Hash HashOf(const std::string& value) {
+  return Hash::FromBytes(AsBytes(value)).value();
+}
+
+leveldb::ReadOptions CheckedRead() {
+  leveldb::ReadOptions options;
+  options.verify_checksums = true;
+  return options;
+}
+
+}  // namespace
+
+class Store::StateAdapter : public StateReader {
+ public:
+  explicit StateAdapter(const Store& store) : store_(store) {}
+  Result<std::optional<std::string>> Get(std::string_view key) const override {
+    return store_.GetRaw(store_keys::State(key));
+  }
+
+ private:
+  const Store& store_;
+};
+
+Store::Store(std::unique_ptr<leveldb::DB> db)
+    : db_(std::move(db)), state_(std::make_unique<StateAdapter>(*this)) {}
+
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, bool create_if_missing) {
+  if (create_if_missing) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Status::Internal("creating data directory " + dir + ": " + ec.message());
+  } else if (!std::filesystem::exists(dir + "/CURRENT")) {
+    return Status::NotFound("no database in data directory " + dir);
+  }
+  leveldb::Options options;
+  options.create_if_missing = create_if_missing;
+  leveldb::DB* raw = nullptr;
+  leveldb::Status s = leveldb::DB::Open(options, dir, &raw);
+  if (!s.ok()) {
+    // LevelDB reports a held LOCK file as an I/O error naming the lock.
+    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+      return Status::Unavailable("data directory in use: " + dir + " (" + s.ToString() + ")");
+    }
+    return FromLevelDb(s, "opening " + dir);
+  }
+  std::unique_ptr<Store> store(new Store(std::unique_ptr<leveldb::DB>(raw)));
+  TADORI_ASSIGN_OR_RETURN(std::optional<std::string> head, store->GetRaw(store_keys::MetaHead()));
+  if (head) {
+    std::optional<store_keys::HeadValue> decoded = store_keys::DecodeHead(*head);
+    if (!decoded) return Status::DataLoss("head record in " + dir + " is malformed");
+    store->head_ = Head{decoded->height, decoded->hash, decoded->result_root};
+  }
+  return store;
+}
+
+Result<std::optional<std::string>> Store::GetRaw(const std::string& key) const {
+  std::string value;
+  leveldb::Status s = db_->Get(CheckedRead(), AsSlice(key), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromLevelDb(s, "reading");
+  return std::optional<std::string>(std::move(value));
+}
+
+Store::Head Store::head() const {
+  std::lock_guard<std::mutex> lock(head_mu_);
+  return head_;
+}
+
+Status Store::InitGenesis(const GenesisInfo& genesis, const WriteSet& genesis_state) {
+  std::lock_guard<std::mutex> write_lock(write_mu_);
+  TADORI_ASSIGN_OR_RETURN(std::optional<std::string> stored, GetRaw(store_keys::MetaGenesisHash()));
+  if (stored) {
+    if (stored->size() != Hash::kSize) return Status::DataLoss("stored genesis hash malformed");
+    if (HashOf(*stored) != genesis.hash) {
+      return Status::FailedPrecondition("data directory holds genesis " +
+                                        HashOf(*stored).ShortHex() + ", not " +
+                                        genesis.hash.ShortHex());
+    }
+    return Status::Ok();
+  }
+  TADORI_CHECK(Sha256(genesis.bytes) == genesis.hash);
+  const Head head{0, genesis.hash, MerkleRoot({})};
+  leveldb::WriteBatch batch;
+  batch.Put(store_keys::MetaGenesis(), ToString(genesis.bytes));
+  batch.Put(store_keys::MetaGenesisHash(), genesis.hash.ToBinaryString());
+  for (const auto& [key, value] : genesis_state) {
+    if (value) batch.Put(store_keys::State(key), *value);
+  }
+  batch.Put(store_keys::MetaHead(),
+            store_keys::EncodeHead({head.height, head.hash, head.result_root}));
+  leveldb::WriteOptions options;
+  options.sync = true;
+  TADORI_RETURN_IF_ERROR(FromLevelDb(db_->Write(options, &batch), "writing genesis"));
+  std::lock_guard<std::mutex> lock(head_mu_);
+  head_ = head;
+  return Status::Ok();
+}
+
+Result<std::optional<Bytes>> Store::GenesisBytes() const {
+  TADORI_ASSIGN_OR_RETURN(std::optional<std::string> bytes, GetRaw(store_keys::MetaGenesis()));
+  if (!bytes) return std::optional<Bytes>();
+  return std::optional<Bytes>(ToBytes(*bytes));
+}
+
+Status Store::CommitBlock(const DecodedBlock& block, const v1::BlockResults& results,
+                          const WriteSet& writes,
+                          const std::vector<std::pair<std::string, std::string>>& index_entries,
+                          bool sync) {
+  std::lock_guard<std::mutex> write_lock(write_mu_);
+  const Head parent = head();
+  const v1::BlockHeader& h = block.header;
+  if (parent.hash.IsZero()) return Status::FailedPrecondition("store has no genesis yet");
+  if (h.height() != parent.height + 1) {
+    return Status::FailedPrecondition("block height " + std::to_string(h.height()) +
+                                      " does not follow head " + std::to_string(parent.height));
+  }
+  if (HashOf(h.prev_hash()) != parent.hash) {
+    return Status::FailedPrecondition("block " + std::to_string(h.height()) +
+                                      " prev_hash is not the head " + parent.hash.ShortHex());
+  }
+  if (HashOf(h.prev_result_root()) != parent.result_root) {
+    return Status::FailedPrecondition("block " + std::to_string(h.height()) +
+                                      " prev_result_root is not the head's result root");
+  }
+  if (static_cast<size_t>(results.results_size()) != block.txs.size()) {
+    return Status::InvalidArgument("block " + std::to_string(h.height()) + " has " +
+                                   std::to_string(block.txs.size()) + " transactions but " +
+                                   std::to_string(results.results_size()) + " results");
+  }
+  TADORI_CHECK(Sha256(AsBytes(block.block.header())) == block.hash);
+  TADORI_CHECK(static_cast<size_t>(block.block.txs_size()) == block.txs.size());
+
+  leveldb::WriteBatch batch;
+  batch.Put(store_keys::Block(h.height()), block.block.SerializeAsString());
+  batch.Put(store_keys::HeightByHash(block.hash), store_keys::EncodeHeight(h.height()));
+  batch.Put(store_keys::Results(h.height()), results.SerializeAsString());
+  std::vector<Hash> ids;
+  ids.reserve(block.txs.size());
+  for (size_t i = 0; i < block.txs.size(); ++i) {
+    ids.push_back(block.txs[i].id);
+    batch.Put(store_keys::TxLocator(block.txs[i].id),
+              store_keys::EncodeTxLocator(h.height(), static_cast<uint32_t>(i)));
+  }
+  for (const auto& [key, value] : writes) {
+    if (value) {
+      batch.Put(store_keys::State(key), *value);
+    } else {
+      batch.Delete(store_keys::State(key));
+    }
+  }
+  for (const auto& [key, value] : index_entries) batch.Put(store_keys::Index(key), value);
+  const std::vector<v1::TxResult> result_list(results.results().begin(), results.results().end());
+  const Head next{h.height(), block.hash, ResultRoot(ids, result_list)};
+  batch.Put(store_keys::MetaHead(),
+            store_keys::EncodeHead({next.height, next.hash, next.result_root}));
+
+  leveldb::WriteOptions options;
+  options.sync = sync;
+  TADORI_RETURN_IF_ERROR(
+      FromLevelDb(db_->Write(options, &batch), "committing block " + std::to_string(h.height())));
+  std::lock_guard<std::mutex> lock(head_mu_);
+  head_ = next;
+  return Status::Ok();
+}
+
+Result<v1::Block> Store::GetBlock(uint64_t height) const {
+  if (height == 0 || height > Height()) {
+    return Status::NotFound("no block at height " + std::to_string(height));
+  }
+  TADORI_ASSIGN_OR_RETURN(std::optional<std::string> bytes, GetRaw(store_keys::Block(height)));
+  if (!bytes) return Status::DataLoss("block " + std::to_string(height) + " is missing");
+  v1::Block block;
+  v1::BlockHeader header;
+  if (!block.ParseFromString(*bytes) || !header.ParseFromString(block.header())) {
+    return Status::DataLoss("block " + std::to_string(height) + " does not parse");
+  }
+  if (header.height() != height) {
+    return Status::DataLoss("block stored at height " + std::to_string(height) + " names height " +
+                            std::to_string(header.height()));
+  }
+  return block;
+}
+
+Result<uint64_t> Store::HeightOfHash(const Hash& hash) const {
+  TADORI_ASSIGN_OR_RETURN(std::optional<std::string> value, GetRaw(store_keys::HeightByHash(hash)));
+  if (!value) return Status::NotFound("no block with hash " + hash.ShortHex());
+  std::optional<uint64_t> height = store_keys::DecodeHeight(*value);
+  if (!height) return Status::DataLoss("height of block " + hash.ShortHex() + " malformed");
+  TADORI_ASSIGN_OR_RETURN(v1::Block block, GetBlock(*height));
+  if (Sha256(AsBytes(block.header())) != hash) {
+    return Status::DataLoss("block at height " + std::to_string(*height) + " does not hash to " +
+                            hash.ShortHex());
+  }
+  return *height;
+}
+
+Result<v1::BlockResults> Store::GetResults(uint64_t height) const {
+  if (height == 0 || height > Height()) {
+    return Status::NotFound("no results at height " + std::to_string(height));
+  }
+  TADORI_ASSIGN_OR_RETURN(std::optional<std::string> bytes, GetRaw(store_keys::Results(height)));
+  if (!bytes) return Status::DataLoss("results of block " + std::to_string(height) + " missing");
+  v1::BlockResults results;
+  if (!results.ParseFromString(*bytes)) {
+    return Status::DataLoss("results of block " + std::to_string(height) + " do not parse");
+  }
+  return results;
+}
+
+Result<Store::TxLocation> Store::FindTransaction(const Hash& id) const {
+  TADORI_ASSIGN_OR_RETURN(std::optional<std::string> value, GetRaw(store_keys::TxLocator(id)));
+  if (!value) return Status::NotFound("no committed transaction " + id.ShortHex());
+  std::optional<store_keys::TxLocatorValue> loc = store_keys::DecodeTxLocator(*value);
+  if (!loc || loc->height == 0 || loc->height > Height()) {
+    return Status::DataLoss("locator of transaction " + id.ShortHex() + " is malformed");
+  }
+  return TxLocation{loc->height, loc->index};
+}
+
+const StateReader& Store::state() const {
+  return *state_;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> Store::ScanIndex(std::string_view prefix,
+                                                                          size_t limit) const {
+  const std::string start = store_keys::Index(prefix);
+  const size_t tag_bytes = store_keys::IndexPrefix().size();
+  std::vector<std::pair<std::string, std::string>> out;
+  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(CheckedRead()));
+  for (it->Seek(AsSlice(start)); it->Valid() && out.size() < limit; it->Next()) {
+    if (!it->key().starts_with(AsSlice(start))) break;
+    out.emplace_back(it->key().ToString().substr(tag_bytes), it->value().ToString());
+  }
+  TADORI_RETURN_IF_ERROR(FromLevelDb(it->status(), "scanning index"));
+  return out;
+}
+
+Status Store::PutSafetyState(ByteView bytes) {
+  // No write_mu_: this record is independent of the head, and a vote must not wait behind
+  // a large block commit more than LevelDB's own write queue makes it.
+  leveldb::WriteOptions options;
+  options.sync = true;
+  return FromLevelDb(db_->Put(options, store_keys::MetaSafety(), ToString(bytes)),
+                     "writing safety state");
+}
+
+Result<std::optional<Bytes>> Store::GetSafetyState() const {
+  TADORI_ASSIGN_OR_RETURN(std::optional<std::string> bytes, GetRaw(store_keys::MetaSafety()));
+  if (!bytes) return std::optional<Bytes>();
+  return std::optional<Bytes>(ToBytes(*bytes));
+}
+
+}  // namespace tadori

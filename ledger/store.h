@@ -1,0 +1,127 @@
+// Store: one node's blocks, results, chaincode state, query indexes and consensus safety
+// state in one LevelDB database. The only code that knows the LevelDB key layout
+// (ledger/store_keys.cc documents it).
+//
+// Durability: a committed block, its results, its state writes, its index entries, its tx
+// locators and the new head go in one atomic WriteBatch, so after a crash the database
+// holds either all of a block or none of it. Everything read back is checked against
+// what it claims to be (a block's height and hash against its key, fixed-size values
+// against their size); a mismatch is DATA_LOSS, never served.
+//
+// Errors: LevelDB I/O failures are INTERNAL with LevelDB's message; corruption found by
+// LevelDB or by the checks above is DATA_LOSS.
+//
+// Thread-safety: every method may be called from any thread. Const methods run
+// concurrently with each other and with writers; CommitBlock and InitGenesis are
+// serialized internally (one committer at a time); PutSafetyState may run beside them. Height(),
+// HeadHash() and HeadResultRoot() are read together under one lock (use Head() for a consistent
+// triple).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ledger/block.h"
+#include "ledger/bytes.h"
+#include "ledger/genesis.h"
+#include "ledger/hash.h"
+#include "ledger/state.h"
+#include "ledger/status.h"
+#include "tadori/v1/types.pb.h"
+
+namespace leveldb {
+class DB;
+}
+
+namespace tadori {
+
+class Store {
+ public:
+  // Opens the database in `dir`, creating the directory and the database when
+  // create_if_missing. NOT_FOUND when it does not exist and !create_if_missing;
+  // UNAVAILABLE "data directory in use" when another process (or another Store in this
+  // process) holds it; DATA_LOSS when LevelDB finds corruption or the head record is
+  // malformed; INTERNAL for other I/O failures.
+  static Result<std::unique_ptr<Store>> Open(const std::string& dir, bool create_if_missing = true);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // First start: stores the genesis bytes, their hash, the genesis chaincode state and a
+  // head at height 0 in one synced batch. Later starts: OK without writing when the stored
+  // genesis hash equals genesis.hash, FAILED_PRECONDITION when it differs.
+  Status InitGenesis(const GenesisInfo& genesis, const WriteSet& genesis_state);
+  // The sealed genesis bytes, nullopt before InitGenesis.
+  Result<std::optional<Bytes>> GenesisBytes() const;
+
+  struct Head {
+    uint64_t height = 0;
+    Hash hash;         // genesis hash at height 0 (zero before InitGenesis)
+    Hash result_root;  // ResultRoot of the head block's results; empty-tree root at 0
+  };
+  Head head() const;
+  uint64_t Height() const { return head().height; }
+  Hash HeadHash() const { return head().hash; }
+  Hash HeadResultRoot() const { return head().result_root; }
+
+  // Commits block Height()+1 atomically with: its results, tx locators (height, index) for
+  // every tx id, every state write (nullopt deletes), the index entries (opaque key/value
+  // pairs kept under a private prefix, read back with ScanIndex) and the new head.
+  // FAILED_PRECONDITION, writing nothing, before InitGenesis, or unless block height ==
+  // Height()+1, prev_hash == HeadHash() and prev_result_root == HeadResultRoot();
+  // INVALID_ARGUMENT, writing nothing, when the results do not match the transactions
+  // one to one. `sync` is LevelDB's WriteOptions.sync. On an I/O error nothing is
+  // committed in memory either (the head stays where it was).
+  Status CommitBlock(const DecodedBlock& block, const v1::BlockResults& results,
+                     const WriteSet& writes,
+                     const std::vector<std::pair<std::string, std::string>>& index_entries = {},
+                     bool sync = true);
+
+  // NOT_FOUND above Height() or at 0; DATA_LOSS when the stored block does not parse or
+  // names another height.
+  Result<v1::Block> GetBlock(uint64_t height) const;
+  // NOT_FOUND for an unknown hash (including the genesis hash: use Height 0 yourself);
+  // DATA_LOSS when the block at that height does not hash to `hash`.
+  Result<uint64_t> HeightOfHash(const Hash& hash) const;
+  // NOT_FOUND above Height() or at 0; DATA_LOSS when it does not parse.
+  Result<v1::BlockResults> GetResults(uint64_t height) const;
+
+  struct TxLocation {
+    uint64_t height = 0;
+    uint32_t index = 0;
+  };
+  // NOT_FOUND for a transaction that never committed; DATA_LOSS for a malformed locator.
+  Result<TxLocation> FindTransaction(const Hash& id) const;
+
+  // Committed chaincode state. Each Get is consistent on its own; a reader running while a
+  // block commits may see some keys before and others after it.
+  const StateReader& state() const;
+
+  // Index entries whose keys start with `prefix`, in bytewise key order, at most `limit`.
+  Result<std::vector<std::pair<std::string, std::string>>> ScanIndex(std::string_view prefix,
+                                                                     size_t limit) const;
+
+  // Consensus safety state, written with sync=true (it must be durable before a vote
+  // leaves the node). nullopt before the first Put.
+  Status PutSafetyState(ByteView bytes);
+  Result<std::optional<Bytes>> GetSafetyState() const;
+
+ private:
+  class StateAdapter;
+  explicit Store(std::unique_ptr<leveldb::DB> db);
+  Result<std::optional<std::string>> GetRaw(const std::string& key) const;
+
+  std::unique_ptr<leveldb::DB> db_;
+  std::unique_ptr<StateAdapter> state_;
+  std::mutex write_mu_;         // one head writer at a time (CommitBlock, InitGenesis)
+  mutable std::mutex head_mu_;  // guards head_
+  Head head_;
+};
+
+}  // namespace tadori

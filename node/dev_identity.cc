@@ -1,0 +1,132 @@
+#include "node/dev_identity.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "ledger/limits.h"
+
+namespace tadori {
+
+namespace fs = std::filesystem;
+
+Status WritePrivateFile(const std::string& path, const std::string& contents) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::Internal("creating " + path + ": " + std::strerror(errno));
+  size_t done = 0;
+  while (done < contents.size()) {
+    ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return Status::Internal("writing " + path + ": " + std::strerror(errno));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    return Status::Internal("syncing " + path + ": " + std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
+Result<std::string> ReadFileToString(const std::string& path, size_t bytes_max) {
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  if (ec) return Status::NotFound("reading " + path + ": " + ec.message());
+  if (size > bytes_max) {
+    return Status::InvalidArgument(path + " is " + std::to_string(size) + " bytes, more than " +
+                                   std::to_string(bytes_max));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot open " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+namespace {
+
+struct DevOrg {
+  const char* id;
+  const char* name;
+  const char* key_file;
+  std::vector<std::string> roles;
+};
+
+const std::vector<DevOrg>& DevOrgs() {
+  static const std::vector<DevOrg> orgs = {
+      {"dev", "Dev Organisation", "admin.key", {"producer", "processor", "distributor", "retailer"}},
+      {"partner", "Partner Organisation", "partner.key", {"distributor", "retailer"}},
+  };
+  return orgs;
+}
+
+Result<PrivateKey> LoadKey(const fs::path& path) {
+  TADORI_ASSIGN_OR_RETURN(std::string pem, ReadFileToString(path.string(), kPemBytesMax));
+  auto key = PrivateKey::FromPem(pem);
+  if (!key.ok()) return key.status().WithContext("loading " + path.string());
+  return key;
+}
+
+Result<PrivateKey> CreateKey(const fs::path& path) {
+  TADORI_ASSIGN_OR_RETURN(PrivateKey key, PrivateKey::Generate(KeyType::kP256));
+  TADORI_RETURN_IF_ERROR(WritePrivateFile(path.string(), key.ToPem()));
+  return key;
+}
+
+Result<DevIdentity> CreateDevIdentity(const fs::path& dir) {
+  v1::Genesis genesis;
+  genesis.set_chain_id(kDevChainId);
+  genesis.set_genesis_time_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count());
+  for (const DevOrg& org : DevOrgs()) {
+    TADORI_ASSIGN_OR_RETURN(PrivateKey admin, CreateKey(dir / org.key_file));
+    v1::Organization* o = genesis.add_organizations();
+    o->set_id(org.id);
+    o->set_name(org.name);
+    for (const auto& role : org.roles) o->add_roles(role);
+    o->add_admin_public_keys(admin.public_key().ToPem());
+  }
+  TADORI_ASSIGN_OR_RETURN(PrivateKey validator_key, CreateKey(dir / "validator.key"));
+  v1::Validator* v = genesis.add_validators();
+  v->set_id("dev-validator");
+  v->set_org_id("dev");
+  v->set_consensus_public_key(validator_key.public_key().ToPem());
+  v->set_weight(1);
+  TADORI_ASSIGN_OR_RETURN(GenesisInfo info, SealGenesis(genesis));
+  std::ofstream out(dir / "genesis.json");
+  out << GenesisToJson(info.genesis) << "\n";
+  if (!out) return Status::Internal("writing " + (dir / "genesis.json").string());
+  return DevIdentity{std::move(info), std::move(validator_key)};
+}
+
+}  // namespace
+
+Result<DevIdentity> LoadOrCreateDevIdentity(const std::string& data_dir, const Store& store) {
+  const fs::path dir(data_dir);
+  TADORI_ASSIGN_OR_RETURN(std::optional<Bytes> stored, store.GenesisBytes());
+  if (!stored) {
+    if (fs::exists(dir / "validator.key")) {
+      return Status::FailedPrecondition(data_dir +
+                                        " has keys but no chain; move it aside or pick another "
+                                        "--data-dir");
+    }
+    return CreateDevIdentity(dir);
+  }
+  auto genesis = DecodeGenesis(*stored);
+  if (!genesis.ok()) return genesis.status().WithContext("decoding the stored genesis");
+  TADORI_ASSIGN_OR_RETURN(PrivateKey validator_key, LoadKey(dir / "validator.key"));
+  if (!genesis->validators.IndexOf(validator_key.public_key().id())) {
+    return Status::FailedPrecondition("validator.key is not a validator of genesis.json");
+  }
+  return DevIdentity{std::move(*genesis), std::move(validator_key)};
+}
+
+}  // namespace tadori

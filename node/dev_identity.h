@@ -1,0 +1,34 @@
+// The identity of a `tadorid --dev` chain: its genesis and the keys that act in it.
+//
+// On the first start in a data directory it creates, each mode 0600:
+//   admin.key      PKCS#8 PEM, admin of org "dev" (producer, processor, distributor, retailer)
+//   partner.key    PKCS#8 PEM, admin of org "partner" (distributor, retailer), so a lot can
+//                  be shipped and received between two organisations out of the box
+//   validator.key  PKCS#8 PEM, the single validator's consensus key
+// and genesis.json (the consortium in protobuf JSON, for people and tools). Later starts
+// take the genesis from the store, whose bytes are the ones its hash was computed over,
+// and the validator key from validator.key.
+#pragma once
+
+#include <string>
+
+#include "ledger/genesis.h"
+#include "ledger/keys.h"
+#include "ledger/store.h"
+
+namespace tadori {
+
+struct DevIdentity {
+  GenesisInfo genesis;
+  PrivateKey validator_key;
+};
+
+inline constexpr char kDevChainId[] = "tadori-dev";
+
+Result<DevIdentity> LoadOrCreateDevIdentity(const std::string& data_dir, const Store& store);
+
+// Writes `contents` to `path` with mode 0600, refusing to replace an existing file.
+Status WritePrivateFile(const std::string& path, const std::string& contents);
+Result<std::string> ReadFileToString(const std::string& path, size_t bytes_max);
+
+}  // namespace tadori

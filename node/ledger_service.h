@@ -1,0 +1,59 @@
+// tadori.v1.Ledger, the integrators' gRPC API, over a node's store and mempool.
+//
+// Every handler validates its request and answers with the most specific gRPC status and
+// a message; no request can change committed data other than by a transaction that passes
+// admission and is then committed by the validator.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+
+#include "ledger/genesis.h"
+#include "ledger/store.h"
+#include "node/admission.h"
+#include "node/commit_feed.h"
+#include "node/mempool.h"
+#include "tadori/v1/ledger.grpc.pb.h"
+
+namespace tadori {
+
+struct LedgerServiceContext {
+  Store& store;
+  Mempool& mempool;
+  CommitFeed& feed;
+  const GenesisInfo& genesis;
+  std::string mode;                     // "dev" or "bft"
+  std::function<void()> on_admitted;    // wakes the block producer; may be empty
+};
+
+class LedgerService final : public v1::Ledger::Service {
+ public:
+  explicit LedgerService(LedgerServiceContext ctx);
+
+  grpc::Status Submit(grpc::ServerContext* context, const v1::SubmitRequest* request,
+                      v1::SubmitResponse* response) override;
+  grpc::Status GetTransaction(grpc::ServerContext* context,
+                              const v1::GetTransactionRequest* request,
+                              v1::GetTransactionResponse* response) override;
+  grpc::Status GetBlock(grpc::ServerContext* context, const v1::GetBlockRequest* request,
+                        v1::GetBlockResponse* response) override;
+  grpc::Status StreamBlocks(grpc::ServerContext* context,
+                            const v1::StreamBlocksRequest* request,
+                            grpc::ServerWriter<v1::GetBlockResponse>* writer) override;
+  grpc::Status Status(grpc::ServerContext* context, const v1::StatusRequest* request,
+                      v1::StatusResponse* response) override;
+  grpc::Status GetLot(grpc::ServerContext* context, const v1::GetLotRequest* request,
+                      v1::LotRecord* response) override;
+
+ private:
+  tadori::Status FillBlock(uint64_t height, v1::GetBlockResponse* response) const;
+
+  LedgerServiceContext ctx_;
+  Admission admission_;
+};
+
+// The gRPC status carrying `status`'s code and message.
+grpc::Status ToGrpc(const tadori::Status& status);
+
+}  // namespace tadori

@@ -1,0 +1,52 @@
+// A real `tadorid` child process on a free loopback port, for integration tests.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+
+#include "tadori/v1/ledger.grpc.pb.h"
+
+namespace tadori::testing {
+
+// A port on 127.0.0.1 that was free a moment ago (bind to 0, read it, close).
+int FreeLoopbackPort();
+
+// True when something listens on 127.0.0.1:port.
+bool PortAcceptsConnections(int port);
+
+// A fresh directory under /tmp, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+class NodeProcess {
+ public:
+  NodeProcess(std::string data_dir, int port) : data_dir_(std::move(data_dir)), port_(port) {}
+  ~NodeProcess();
+
+  // Starts `tadorid --dev` and waits until Status answers (false after timeout_ms).
+  bool Start(int timeout_ms = 20'000);
+  void Kill();  // SIGKILL, then reap
+  // SIGTERM; returns the exit status (or -1 when it had to be killed).
+  int Stop(int timeout_ms = 10'000);
+  bool running() const { return pid_ > 0; }
+
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::unique_ptr<v1::Ledger::Stub> Stub() const;
+  const std::string& data_dir() const { return data_dir_; }
+
+ private:
+  std::string data_dir_;
+  int port_;
+  pid_t pid_ = -1;
+};
+
+}  // namespace tadori::testing

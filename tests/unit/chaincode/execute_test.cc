@@ -1,0 +1,121 @@
+// Execute as the executor sees it: determinism, and local failures kept apart from refusals.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "chaincode/state_keys.h"
+#include "chaincode_fixture.h"
+
+namespace tadori {
+namespace {
+
+using ExecuteTest = ChaincodeTest;
+
+struct Step {
+  const PrivateKey* signer;
+  v1::TransactionBody body;
+};
+
+// Every transaction's result and writes, then the final state, serialized to one string.
+std::string Replay(const v1::Genesis& genesis, const std::vector<Step>& steps) {
+  Ledger ledger(genesis);
+  std::string out;
+  for (const Step& step : steps) {
+    v1::TxResult result = ledger.Run(step.signer->public_key().id(), step.body);
+    out += std::to_string(result.code()) + ":" + result.message() + "\n";
+    for (const auto& [key, value] : ledger.last_writes()) {
+      out += key + "=" + (value ? ToHex(AsBytes(*value)) : std::string("<deleted>")) + "\n";
+    }
+  }
+  for (const auto& [key, value] : ledger.state().entries()) {
+    out += key + "=" + ToHex(AsBytes(value)) + "\n";
+  }
+  return out;
+}
+
+TEST_F(ExecuteTest, SameSequenceFromSameGenesisWritesTheSame) {
+  PrivateKey extra = NewKey();
+  std::vector<Step> steps = {
+      {&farm_admin_, RegisterBody(farm_member_.public_key(), "harvest")},
+      {&dist_admin_, RegisterBody(dist_member_.public_key(), "dock")},
+      {&retail_admin_, RegisterBody(retail_member_.public_key(), "store")},
+      {&farm_admin_, RegisterBody(extra.public_key(), "line 2")},
+      {&farm_member_, CreateBody("LOT-B", 500)},
+      {&farm_member_, CreateBody("LOT-A", 900)},
+      {&dist_member_, CreateBody("LOT-C")},  // refused: no producer role
+      {&farm_member_, ShipBody("LOT-A", "distributor")},
+      {&retail_member_, ReceiveBody("LOT-A")},  // refused: not the destination
+      {&dist_member_, ReceiveBody("LOT-A")},
+      {&farm_admin_, RevokeBody(extra.public_key().id())},
+      {&extra, ShipBody("LOT-B", "retailer")},  // refused: revoked
+      {&dist_admin_, ShipBody("LOT-A", "retailer")},
+      {&retail_member_, ReceiveBody("LOT-A")},
+  };
+  const std::string first = Replay(genesis_, steps);
+  const std::string second = Replay(genesis_, steps);
+  EXPECT_EQ(first, second);
+  EXPECT_NE(first.find(LotStateKey("LOT-A")), std::string::npos);
+  EXPECT_NE(first.find(std::to_string(static_cast<int>(Code::kPermissionDenied)) + ":"),
+            std::string::npos);
+}
+
+// A reader whose store has failed.
+class BrokenState : public StateReader {
+ public:
+  Result<std::optional<std::string>> Get(std::string_view) const override {
+    return Status::DataLoss("checksum mismatch in table 000042.ldb");
+  }
+};
+
+TEST_F(ExecuteTest, StoreFailureIsALocalFailure) {
+  BrokenState broken;
+  StateView view(broken);
+  TxContext ctx;
+  ctx.signer = Id(farm_member_);
+  ctx.height = 9;
+  v1::TxResult result = Execute(ctx, CreateBody("LOT-1"), view);
+  EXPECT_EQ(CodeOf(result), Code::kInternal);
+  EXPECT_TRUE(IsLocalFailure(result));
+  EXPECT_NE(result.message().find("checksum mismatch"), std::string::npos) << result.message();
+  EXPECT_TRUE(view.writes().empty());
+
+  EXPECT_EQ(FindLot(broken, "LOT-1").status().code(), Code::kInternal);
+  EXPECT_EQ(FindOrg(broken, "farm").status().code(), Code::kInternal);
+  EXPECT_EQ(FindMember(broken, Id(farm_member_)).status().code(), Code::kInternal);
+}
+
+TEST_F(ExecuteTest, RefusalIsNotALocalFailure) {
+  v1::TxResult result = Run(outsider_, CreateBody("LOT-1"));
+  EXPECT_EQ(CodeOf(result), Code::kPermissionDenied);
+  EXPECT_FALSE(IsLocalFailure(result));
+}
+
+TEST_F(ExecuteTest, CorruptRecordIsALocalFailure) {
+  ExpectOk(Run(farm_member_, CreateBody("LOT-1")));
+  StateView view(ledger_->state());
+  view.Put(LotStateKey("LOT-1"), std::string("\xff\xff\xff", 3));
+  TxContext ctx;
+  ctx.signer = Id(farm_member_);
+  ctx.height = ledger_->height() + 1;
+  v1::TxResult result = Execute(ctx, ShipBody("LOT-1", "distributor"), view);
+  EXPECT_TRUE(IsLocalFailure(result)) << result.message();
+  EXPECT_EQ(FindLot(view, "LOT-1").status().code(), Code::kInternal);
+}
+
+TEST_F(ExecuteTest, WritesAreReadBackWithinOneView) {
+  // Two payloads against one view (as a block's transactions share state): the second
+  // sees the first's write.
+  StateView view(ledger_->state());
+  TxContext ctx;
+  ctx.signer = Id(farm_member_);
+  ctx.height = ledger_->height() + 1;
+  ASSERT_EQ(CodeOf(Execute(ctx, CreateBody("LOT-V"), view)), Code::kOk);
+  EXPECT_EQ(CodeOf(Execute(ctx, CreateBody("LOT-V"), view)), Code::kAlreadyExists);
+  ASSERT_EQ(CodeOf(Execute(ctx, ShipBody("LOT-V", "retailer"), view)), Code::kOk);
+  Result<std::optional<v1::LotRecord>> lot = FindLot(view, "LOT-V");
+  ASSERT_TRUE(lot.ok() && lot->has_value());
+  EXPECT_EQ((*lot)->state(), v1::LOT_STATE_IN_TRANSIT);
+}
+
+}  // namespace
+}  // namespace tadori

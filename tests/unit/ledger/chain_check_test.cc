@@ -1,0 +1,155 @@
+#include "ledger/chain_check.h"
+
+#include <gtest/gtest.h>
+#include <leveldb/db.h>
+
+#include "ledger/merkle.h"
+#include "ledger/store_keys.h"
+#include "tests/unit/ledger/test_chain.h"
+
+namespace tadori {
+namespace {
+
+using testing::MakeBlock;
+using testing::MakeNetwork;
+using testing::OkResults;
+using testing::TempDir;
+using testing::TestNetwork;
+
+class ChainCheckTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    OpenStore();
+    ASSERT_TRUE(store_->InitGenesis(net_.genesis, {}).ok());
+    for (int i = 0; i < kBlocks; ++i) {
+      DecodedBlock b =
+          MakeBlock(net_, store_->Height() + 1, store_->HeadHash(), store_->HeadResultRoot(), 2);
+      ASSERT_TRUE(store_->CommitBlock(b, OkResults(2), {{"k", std::to_string(i)}}).ok());
+      blocks_.push_back(b);
+    }
+  }
+
+  void OpenStore() {
+    Result<std::unique_ptr<Store>> s = Store::Open(dir_.path());
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+  }
+
+  // Closes the store, rewrites one LevelDB record as an attacker or bit rot would, reopens.
+  void Alter(const std::string& key, const std::string& value) {
+    store_.reset();
+    leveldb::DB* db = nullptr;
+    ASSERT_TRUE(leveldb::DB::Open(leveldb::Options(), dir_.path(), &db).ok());
+    ASSERT_TRUE(db->Put(leveldb::WriteOptions(), key, value).ok());
+    delete db;
+    OpenStore();
+  }
+
+  void ExpectDataLossAt(uint64_t height, const std::string& needle) {
+    Result<ChainCheckReport> r = CheckChain(*store_, net_.genesis);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), Code::kDataLoss) << r.status().ToString();
+    EXPECT_NE(r.status().message().find("block " + std::to_string(height) + ":"), std::string::npos)
+        << r.status().ToString();
+    EXPECT_NE(r.status().message().find(needle), std::string::npos) << r.status().ToString();
+  }
+
+  static constexpr int kBlocks = 8;
+  TempDir dir_;
+  TestNetwork net_ = MakeNetwork(4);
+  std::unique_ptr<Store> store_;
+  std::vector<DecodedBlock> blocks_;
+};
+
+TEST_F(ChainCheckTest, IntactChainPasses) {
+  Result<ChainCheckReport> r = CheckChain(*store_, net_.genesis);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->blocks_checked, static_cast<uint64_t>(kBlocks));
+  EXPECT_EQ(r->txs_checked, static_cast<uint64_t>(2 * kBlocks));
+}
+
+TEST(ChainCheck, EmptyChainPasses) {
+  TempDir dir;
+  TestNetwork net = MakeNetwork(1);
+  std::unique_ptr<Store> store = std::move(Store::Open(dir.path())).value();
+  ASSERT_TRUE(store->InitGenesis(net.genesis, {}).ok());
+  Result<ChainCheckReport> r = CheckChain(*store, net.genesis);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->blocks_checked, 0u);
+}
+
+TEST_F(ChainCheckTest, OtherGenesisIsDataLoss) {
+  TestNetwork other = MakeNetwork(1);
+  EXPECT_EQ(CheckChain(*store_, other.genesis).status().code(), Code::kDataLoss);
+}
+
+TEST_F(ChainCheckTest, AlteredBlockBytesDetected) {
+  v1::Block b = blocks_[4].block;  // height 5
+  v1::BlockHeader h = blocks_[4].header;
+  h.set_timestamp_ms(h.timestamp_ms() + 1);
+  b.set_header(h.SerializeAsString());
+  Alter(store_keys::Block(5), b.SerializeAsString());
+  ExpectDataLossAt(5, "signatures");
+}
+
+TEST_F(ChainCheckTest, FlippedByteInStoredBlockDetected) {
+  std::string bytes = blocks_[2].block.SerializeAsString();  // height 3
+  bytes[bytes.size() / 2] ^= 0x10;                           // inside a transaction
+  Alter(store_keys::Block(3), bytes);
+  Result<ChainCheckReport> r = CheckChain(*store_, net_.genesis);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kDataLoss);
+  EXPECT_NE(r.status().message().find("block 3:"), std::string::npos) << r.status().ToString();
+}
+
+TEST_F(ChainCheckTest, StrippedSignaturesDetected) {
+  v1::Block b = blocks_[6].block;                // height 7
+  b.mutable_signatures()->DeleteSubrange(0, 2);  // 2 of 4 left, quorum is 3
+  Alter(store_keys::Block(7), b.SerializeAsString());
+  ExpectDataLossAt(7, "signatures");
+}
+
+TEST_F(ChainCheckTest, BlockReplacedByValidForkDetected) {
+  // A fully signed block at height 4 that does not follow block 3: breaks the link at 5.
+  DecodedBlock fork =
+      MakeBlock(net_, 4, blocks_[2].hash,
+                Hash::FromBytes(AsBytes(blocks_[3].header.prev_result_root())).value(), 2);
+  Alter(store_keys::Block(4), fork.block.SerializeAsString());
+  Result<ChainCheckReport> r = CheckChain(*store_, net_.genesis);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kDataLoss) << r.status().ToString();
+}
+
+TEST_F(ChainCheckTest, AlteredResultsDetectedByNextBlock) {
+  v1::BlockResults results = OkResults(2);
+  results.mutable_results(1)->set_code(9);
+  Alter(store_keys::Results(2), results.SerializeAsString());
+  ExpectDataLossAt(3, "prev_result_root");
+}
+
+TEST_F(ChainCheckTest, AlteredHeadResultsDetectedByHeadRecord) {
+  v1::BlockResults results = OkResults(2);
+  results.mutable_results(0)->set_message("tampered");
+  Alter(store_keys::Results(kBlocks), results.SerializeAsString());
+  Result<ChainCheckReport> r = CheckChain(*store_, net_.genesis);
+  EXPECT_EQ(r.status().code(), Code::kDataLoss);
+  EXPECT_NE(r.status().message().find("head record"), std::string::npos);
+}
+
+TEST_F(ChainCheckTest, MissingResultDetected) {
+  Alter(store_keys::Results(6), OkResults(1).SerializeAsString());
+  ExpectDataLossAt(6, "results");
+}
+
+TEST_F(ChainCheckTest, MisdirectedTxLocatorDetected) {
+  Alter(store_keys::TxLocator(blocks_[1].txs[1].id), store_keys::EncodeTxLocator(2, 0));
+  ExpectDataLossAt(2, "tx 1");
+}
+
+TEST_F(ChainCheckTest, HashIndexDetected) {
+  Alter(store_keys::HeightByHash(blocks_[0].hash), store_keys::EncodeHeight(3));
+  ExpectDataLossAt(1, "does not hash");
+}
+
+}  // namespace
+}  // namespace tadori

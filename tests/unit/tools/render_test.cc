@@ -1,0 +1,98 @@
+#include "tools/cli/render.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "ledger/hash.h"
+
+namespace tadori::cli {
+namespace {
+
+TEST(RenderTest, TimesAreUtcIso8601WithMilliseconds) {
+  EXPECT_EQ(FormatTimeMs(0), "-");
+  EXPECT_EQ(FormatTimeMs(1), "1970-01-01T00:00:00.001Z");
+  EXPECT_EQ(FormatTimeMs(1'764'086'838'123), "2025-11-25T16:07:18.123Z");
+}
+
+TEST(RenderTest, ResultShowsCodeNameAndMessage) {
+  v1::TxResult ok;
+  EXPECT_EQ(FormatResult(ok), "OK");
+  v1::TxResult refused;
+  refused.set_code(7);
+  refused.set_message("not the custodian");
+  EXPECT_EQ(FormatResult(refused), "PERMISSION_DENIED: not the custodian");
+  v1::TxResult odd;
+  odd.set_code(99);
+  EXPECT_EQ(FormatResult(odd), "CODE_99");
+}
+
+TEST(RenderTest, LotQuantityIsExactMilliUnits) {
+  v1::LotRecord lot;
+  lot.set_lot_code("L1");
+  lot.set_quantity_milli(5'000'001);
+  lot.set_unit("kg");
+  lot.set_state(v1::LOT_STATE_IN_TRANSIT);
+  lot.set_destination_org("dist");
+  const std::string out = RenderLot(lot);
+  EXPECT_NE(out.find("5000.001 kg"), std::string::npos) << out;
+  EXPECT_NE(out.find("in transit"), std::string::npos) << out;
+  EXPECT_NE(out.find("destination org  dist"), std::string::npos) << out;
+  lot.set_quantity_milli(-20);
+  EXPECT_NE(RenderLot(lot).find("-0.020 kg"), std::string::npos);
+}
+
+TEST(RenderTest, BlockLineCountsRefusedResults) {
+  v1::GetBlockResponse b;
+  b.mutable_header()->set_height(12);
+  b.set_hash(Sha256(std::string_view("x")).ToBinaryString());
+  for (int i = 0; i < 3; ++i) b.mutable_block()->add_txs();
+  b.add_results();
+  b.add_results()->set_code(9);
+  b.add_results();
+  const std::string line = RenderBlockLine(b);
+  EXPECT_NE(line.find("height 12"), std::string::npos) << line;
+  EXPECT_NE(line.find("txs 3  ok 2  refused 1"), std::string::npos) << line;
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+}
+
+TEST(RenderTest, BlockTableShowsTransactionIdsAndResults) {
+  v1::GetBlockResponse b;
+  v1::TransactionBody body;
+  body.mutable_create_lot()->set_lot_code("L1");
+  v1::SignedTransaction* tx = b.mutable_block()->add_txs();
+  tx->set_body(body.SerializeAsString());
+  v1::TxResult* r = b.add_results();
+  r->set_code(6);
+  r->set_message("lot exists");
+  const std::string out = RenderBlock(b);
+  EXPECT_NE(out.find(Sha256(AsBytes(tx->body())).Hex()), std::string::npos) << out;
+  EXPECT_NE(out.find("create_lot"), std::string::npos) << out;
+  EXPECT_NE(out.find("ALREADY_EXISTS: lot exists"), std::string::npos) << out;
+}
+
+TEST(RenderTest, StatusListsValidators) {
+  v1::StatusResponse s;
+  s.set_chain_id("tadori-dev");
+  s.set_height(7);
+  v1::ValidatorStatus* v = s.add_validators();
+  v->set_id("validator-0");
+  v->set_org_id("dev-org");
+  const std::string out = RenderStatus(s);
+  EXPECT_NE(out.find("chain id      tadori-dev"), std::string::npos) << out;
+  EXPECT_NE(out.find("validator-0  dev-org"), std::string::npos) << out;
+}
+
+TEST(RenderTest, JsonIsOneValidLineWithDefaults) {
+  v1::StatusResponse s;
+  s.set_chain_id("c");
+  s.set_head_hash(std::string("\x01\x02", 2));
+  const std::string json = ToJson(s);
+  EXPECT_EQ(json.find('\n'), std::string::npos);
+  const auto parsed = nlohmann::json::parse(json);
+  EXPECT_EQ(parsed.at("chainId"), "c");
+  EXPECT_EQ(parsed.at("height"), "0");  // defaults printed; uint64 as a string
+  EXPECT_EQ(parsed.at("headHash"), "AQI=");
+}
+
+}  // namespace
+}  // namespace tadori::cli

@@ -1,0 +1,35 @@
+// State shared by the CLI's commands: the global flags and the process exit code.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "ledger/status.h"
+#include "tadori/v1/ledger.grpc.pb.h"
+
+namespace tadori::cli {
+
+// Exit codes: 0 success, 1 a request or operation failed, 2 the command line was wrong.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+struct CliContext {
+  std::string node_flag;  // --node as given; empty when absent
+  int exit_code = kExitOk;
+};
+
+// Prints "tadori: <what>: <CODE>: <message>" on stderr and returns kExitFailure.
+int ReportFailure(std::string_view what, const Status& status);
+// Same line, for command-line mistakes found after parsing; returns kExitUsage.
+int ReportUsage(std::string_view what, const Status& status);
+
+// A Ledger stub for the node chosen by --node / $TADORI_NODE / the default. On a bad
+// address it reports the usage error, sets ctx.exit_code and returns nullptr.
+std::unique_ptr<v1::Ledger::Stub> ConnectLedger(CliContext& ctx);
+
+// Prints `text` and a newline to stdout and flushes (streamed output reaches pipes at once).
+void PrintLine(std::string_view text);
+
+}  // namespace tadori::cli

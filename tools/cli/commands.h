@@ -1,0 +1,18 @@
+// The CLI's subcommands. Each Add* function registers one command (with its flags and a
+// callback) on `app`; the callback runs after parsing and stores its exit code in ctx.
+// `ctx` must outlive parsing.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "tools/cli/cli_context.h"
+
+namespace tadori::cli {
+
+void AddKeygenCommand(CLI::App& app, CliContext& ctx);  // keygen
+void AddStatusCommand(CLI::App& app, CliContext& ctx);  // status
+void AddSubmitCommand(CLI::App& app, CliContext& ctx);  // submit
+void AddReadCommands(CLI::App& app, CliContext& ctx);   // tx get, block get, lot get
+void AddFollowCommand(CLI::App& app, CliContext& ctx);  // blocks follow
+
+}  // namespace tadori::cli

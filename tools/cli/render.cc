@@ -1,0 +1,186 @@
+#include "tools/cli/render.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <ctime>
+
+#include "ledger/bytes.h"
+#include "ledger/hash.h"
+#include "tools/cli/table.h"
+#include "tools/client/payload_json.h"
+#include "tools/client/rpc_error.h"
+
+namespace tadori::cli {
+
+namespace {
+
+std::string ShortHexOrDash(const std::string& bytes) {
+  std::string hex = HexOrDash(bytes);
+  return hex.size() > 8 ? hex.substr(0, 8) : hex;
+}
+
+// Just the payload of a body as JSON, e.g. {"lotCode":"L1",...}.
+std::string PayloadJson(const v1::TransactionBody& body) {
+  if (body.payload_case() == v1::TransactionBody::PAYLOAD_NOT_SET) return "-";
+  const auto* field = body.GetDescriptor()->FindFieldByNumber(body.payload_case());
+  if (field == nullptr) return "?";
+  return ToJson(body.GetReflection()->GetMessage(body, field));
+}
+
+std::string LotStateName(v1::LotState state) {
+  switch (state) {
+    case v1::LOT_STATE_HELD:
+      return "held";
+    case v1::LOT_STATE_IN_TRANSIT:
+      return "in transit";
+    default:
+      return "unspecified";
+  }
+}
+
+// "5000.000" for 5000000 milli-units: exact integer arithmetic, no floating point.
+std::string FormatMilli(int64_t milli) {
+  const bool negative = milli < 0;
+  const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(milli) : milli;
+  const uint64_t frac = magnitude % 1000;
+  std::string out = negative ? "-" : "";
+  out += std::to_string(magnitude / 1000);
+  out += '.';
+  out += static_cast<char>('0' + frac / 100);
+  out += static_cast<char>('0' + frac / 10 % 10);
+  out += static_cast<char>('0' + frac % 10);
+  return out;
+}
+
+}  // namespace
+
+std::string ToJson(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  options.add_whitespace = false;
+  std::string out;
+  const auto status = google::protobuf::util::MessageToJsonString(message, &out, options);
+  // Printing a well-formed in-memory message cannot fail; if it does, stay valid JSON.
+  if (!status.ok()) return "{}";
+  return out;
+}
+
+std::string FormatTimeMs(int64_t unix_ms) {
+  if (unix_ms == 0) return "-";
+  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buf[64];
+  const size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
+  const int64_t ms = ((unix_ms % 1000) + 1000) % 1000;
+  std::string out(buf, n);
+  out += '.';
+  out += static_cast<char>('0' + ms / 100);
+  out += static_cast<char>('0' + ms / 10 % 10);
+  out += static_cast<char>('0' + ms % 10);
+  out += 'Z';
+  return out;
+}
+
+std::string HexOrDash(const std::string& bytes) {
+  return bytes.empty() ? "-" : ToHex(AsBytes(bytes));
+}
+
+std::string FormatResult(const v1::TxResult& result) {
+  std::string out = client::CodeNameOf(result.code());
+  if (!result.message().empty()) out += ": " + result.message();
+  return out;
+}
+
+std::string RenderStatus(const v1::StatusResponse& s) {
+  std::string out = RenderFields({
+      {"chain id", s.chain_id()},
+      {"mode", s.mode()},
+      {"height", std::to_string(s.height())},
+      {"head hash", HexOrDash(s.head_hash())},
+      {"genesis hash", HexOrDash(s.genesis_hash())},
+      {"mempool", std::to_string(s.mempool_size()) + " txs"},
+      {"version", s.version()},
+  });
+  out += "\nvalidators (" + std::to_string(s.validators_size()) + ")\n";
+  Table table({"ID", "ORG", "KEY ID", "ADDRESS"});
+  for (const auto& v : s.validators()) {
+    table.AddRow(
+        {v.id(), v.org_id(), HexOrDash(v.key_id()), v.address().empty() ? "-" : v.address()});
+  }
+  return out + table.Render();
+}
+
+std::string RenderBlock(const v1::GetBlockResponse& b) {
+  const v1::BlockHeader& h = b.header();
+  std::string out = RenderFields({
+      {"height", std::to_string(h.height())},
+      {"hash", HexOrDash(b.hash())},
+      {"chain id", h.chain_id()},
+      {"round", std::to_string(h.round())},
+      {"prev hash", HexOrDash(h.prev_hash())},
+      {"tx root", HexOrDash(h.tx_root())},
+      {"prev result root", HexOrDash(h.prev_result_root())},
+      {"proposer", HexOrDash(h.proposer())},
+      {"time", FormatTimeMs(h.timestamp_ms())},
+      {"transactions", std::to_string(b.block().txs_size())},
+      {"signatures", std::to_string(b.block().signatures_size())},
+  });
+  if (b.block().txs_size() == 0) return out;
+  Table table({"#", "TX ID", "SIGNER", "PAYLOAD", "RESULT"});
+  for (int i = 0; i < b.block().txs_size(); ++i) {
+    const v1::SignedTransaction& tx = b.block().txs(i);
+    v1::TransactionBody body;
+    const std::string payload =
+        body.ParseFromString(tx.body()) ? std::string(client::PayloadName(body)) : "undecodable";
+    const std::string result = i < b.results_size() ? FormatResult(b.results(i)) : "-";
+    table.AddRow({std::to_string(i), Sha256(AsBytes(tx.body())).Hex(),
+                  ShortHexOrDash(tx.signer_key_id()), payload, result});
+  }
+  return out + "\n" + table.Render();
+}
+
+std::string RenderBlockLine(const v1::GetBlockResponse& b) {
+  size_t ok = 0;
+  for (const auto& r : b.results()) ok += r.code() == 0 ? 1 : 0;
+  const size_t refused = static_cast<size_t>(b.results_size()) - ok;
+  return "height " + std::to_string(b.header().height()) + "  hash " + ShortHexOrDash(b.hash()) +
+         "  " + FormatTimeMs(b.header().timestamp_ms()) + "  txs " +
+         std::to_string(b.block().txs_size()) + "  ok " + std::to_string(ok) + "  refused " +
+         std::to_string(refused);
+}
+
+std::string RenderTransaction(const v1::GetTransactionResponse& t) {
+  const v1::TransactionBody& body = t.body();
+  return RenderFields({
+      {"tx id", Sha256(AsBytes(t.tx().body())).Hex()},
+      {"height", std::to_string(t.height()) + " (index " + std::to_string(t.index()) + ")"},
+      {"block hash", HexOrDash(t.block_hash())},
+      {"signer key id", HexOrDash(t.tx().signer_key_id())},
+      {"chain id", body.chain_id()},
+      {"nonce", HexOrDash(body.nonce())},
+      {"valid until", "height " + std::to_string(body.valid_until_height())},
+      {"created at", FormatTimeMs(body.created_at_ms()) + " (client clock)"},
+      {"payload", std::string(client::PayloadName(body))},
+      {"", PayloadJson(body)},
+      {"result", FormatResult(t.result())},
+  });
+}
+
+std::string RenderLot(const v1::LotRecord& lot) {
+  Fields fields = {
+      {"lot code", lot.lot_code()},
+      {"product", lot.product()},
+      {"quantity", FormatMilli(lot.quantity_milli()) + " " + lot.unit()},
+      {"location", lot.location()},
+      {"creator org", lot.creator_org()},
+      {"custodian org", lot.custodian_org()},
+      {"state", LotStateName(lot.state())},
+  };
+  if (!lot.destination_org().empty()) fields.push_back({"destination org", lot.destination_org()});
+  fields.push_back({"created at", "height " + std::to_string(lot.created_height())});
+  fields.push_back({"updated at", "height " + std::to_string(lot.updated_height())});
+  return RenderFields(fields);
+}
+
+}  // namespace tadori::cli

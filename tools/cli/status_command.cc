@@ -1,0 +1,43 @@
+// tadori status: what the node says about its chain.
+#include <chrono>
+
+#include <grpcpp/client_context.h>
+
+#include "tools/cli/commands.h"
+#include "tools/cli/render.h"
+#include "tools/client/rpc_error.h"
+#include "tools/client/transaction_builder.h"
+
+namespace tadori::cli {
+
+namespace {
+
+int RunStatus(CliContext& ctx, bool json) {
+  auto stub = ConnectLedger(ctx);
+  if (stub == nullptr) return ctx.exit_code;
+  grpc::ClientContext call;
+  call.set_deadline(std::chrono::system_clock::now() +
+                    std::chrono::milliseconds(client::kReadDeadlineMs));
+  v1::StatusResponse status;
+  const grpc::Status rpc = stub->Status(&call, v1::StatusRequest(), &status);
+  if (!rpc.ok()) return ReportFailure("fetching status", client::FromGrpc(rpc));
+  if (json) {
+    PrintLine(ToJson(status));
+  } else {
+    std::string text = RenderStatus(status);
+    text.pop_back();
+    PrintLine(text);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddStatusCommand(CLI::App& app, CliContext& ctx) {
+  auto json = std::make_shared<bool>(false);
+  CLI::App* cmd = app.add_subcommand("status", "chain id, height, head, validators of the node");
+  cmd->add_flag("--json", *json, "print the StatusResponse as JSON");
+  cmd->callback([json, &ctx] { ctx.exit_code = RunStatus(ctx, *json); });
+}
+
+}  // namespace tadori::cli

@@ -1,0 +1,30 @@
+#include "tools/client/channel.h"
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/support/channel_arguments.h>
+
+#include "ledger/limits.h"
+
+namespace tadori::client {
+
+namespace {
+// A block response carries the block plus its decoded header and results: leave room.
+constexpr int kReceiveBytesMax = static_cast<int>(kBlockSizeBytesMax) * 2;
+}  // namespace
+
+std::shared_ptr<grpc::Channel> OpenChannel(const std::string& address,
+                                           const ChannelOptions& options) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(kReceiveBytesMax);
+  args.SetMaxSendMessageSize(kReceiveBytesMax);
+  if (options.own_connection) args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+}
+
+std::unique_ptr<v1::Ledger::Stub> NewLedgerStub(const std::string& address,
+                                                const ChannelOptions& options) {
+  return v1::Ledger::NewStub(OpenChannel(address, options));
+}
+
+}  // namespace tadori::client

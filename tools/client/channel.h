@@ -1,0 +1,32 @@
+// gRPC channels and stubs to a tadori node.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/channel.h>
+
+#include "tadori/v1/ledger.grpc.pb.h"
+
+namespace tadori::client {
+
+struct ChannelOptions {
+  // gRPC shares one TCP connection among channels with equal arguments. A load
+  // generator that wants C independent connections sets this, so that each channel
+  // opens its own.
+  bool own_connection = false;
+};
+
+// A channel to `address` (HOST:PORT or a gRPC target, see node_address.h), without TLS:
+// the Ledger service is for local and trusted-network clients in this version. The
+// channel connects lazily; a node that is down shows up as UNAVAILABLE on the first call.
+// Receive limits admit the largest block a node may serve (kBlockSizeBytesMax).
+// Channels are thread-safe; share one among threads unless own_connection is wanted.
+std::shared_ptr<grpc::Channel> OpenChannel(const std::string& address,
+                                           const ChannelOptions& options = {});
+
+// A Ledger stub on a new channel to `address`.
+std::unique_ptr<v1::Ledger::Stub> NewLedgerStub(const std::string& address,
+                                                const ChannelOptions& options = {});
+
+}  // namespace tadori::client

@@ -1,0 +1,28 @@
+// Which node a tool talks to: the --node flag, else $TADORI_NODE, else the local default.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ledger/status.h"
+
+namespace tadori::client {
+
+// Where `tadori --dev` listens unless told otherwise.
+inline constexpr std::string_view kDefaultNodeAddress = "127.0.0.1:7050";
+// The environment variable consulted when no --node flag is given.
+inline constexpr std::string_view kNodeEnvVar = "TADORI_NODE";
+
+// Picks the address: `flag` when given and non-empty, else `env_value` (the value of
+// $TADORI_NODE, or nullptr when unset) when non-empty, else kDefaultNodeAddress.
+// The chosen text must be HOST:PORT (HOST a name, an IPv4 address or a bracketed IPv6
+// address; PORT 1..65535) or a gRPC "unix:" / "dns:" target; anything else is
+// INVALID_ARGUMENT naming where the value came from.
+Result<std::string> ResolveNodeAddress(const std::optional<std::string>& flag,
+                                       const char* env_value);
+
+// Checks one address as above, without choosing among sources.
+Status ValidateNodeAddress(std::string_view address);
+
+}  // namespace tadori::client

@@ -1,0 +1,171 @@
+// tadori-loadgen: offers a node signed create_lot transactions and reports, honestly, how
+// many it committed and how fast. See run.h for the mode and report.h for the definitions.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "ledger/limits.h"
+#include "ledger/transaction.h"
+#include "tools/client/channel.h"
+#include "tools/client/key_file.h"
+#include "tools/client/node_address.h"
+#include "tools/client/rpc_error.h"
+#include "tools/client/transaction_builder.h"
+#include "tools/loadgen/report.h"
+#include "tools/loadgen/run.h"
+#include "tools/loadgen/workload.h"
+
+namespace tadori::loadgen {
+namespace {
+
+constexpr int kExitLost = 1;
+constexpr int kExitUsage = 2;
+// Transactions stay valid for half the node's window: a long paced run does not expire
+// its own tail, and a lost transaction is known dead within a bounded number of blocks.
+constexpr uint64_t kValidityBlocks = kTxValidityWindowBlocks / 2;
+
+struct Options {
+  std::string node;
+  std::string key_file;
+  uint64_t count = 0;
+  double rate = 0;
+  size_t clients = 4;
+  bool json = false;
+  uint32_t wait_timeout_ms = 10'000;
+  int settle_ms = 30'000;
+  bool no_verify = false;
+  std::string lot_prefix;
+};
+
+int Fail(std::string_view what, const Status& status, int code = 1) {
+  std::fprintf(stderr, "tadori-loadgen: %s\n", client::DescribeError(what, status).c_str());
+  return code;
+}
+
+// Progress for people goes to stderr with --json, so stdout stays one JSON document.
+void Note(const Options& opt, const std::string& line) {
+  std::fprintf(opt.json ? stderr : stdout, "%s\n", line.c_str());
+  std::fflush(opt.json ? stderr : stdout);
+}
+
+int Run(const Options& opt) {
+  std::optional<std::string> flag;
+  if (!opt.node.empty()) flag = opt.node;
+  Result<std::string> address = client::ResolveNodeAddress(flag, std::getenv("TADORI_NODE"));
+  if (!address.ok()) return Fail("choosing the node", address.status(), kExitUsage);
+  std::string key_path = opt.key_file;
+  if (key_path.empty() && std::getenv(client::kKeyEnvVar) != nullptr) {
+    key_path = std::getenv(client::kKeyEnvVar);
+  }
+  Result<PrivateKey> key = client::LoadPrivateKeyFile(key_path);
+  if (!key.ok()) return Fail("loading the signing key", key.status());
+  auto stub = client::NewLedgerStub(*address);
+  Result<client::ChainHead> head = client::FetchChainHead(*stub);
+  if (!head.ok()) return Fail("fetching status", head.status());
+
+  std::string prefix = opt.lot_prefix;
+  if (prefix.empty()) prefix = "lg-" + ToHex(NewNonce()).substr(0, 8) + "-";
+  Note(opt, fmt::format("tadori-loadgen: {} create_lot transactions to {} (chain {}, height {}), "
+                        "{} clients, rate {}",
+                        opt.count, *address, head->chain_id, head->height, opt.clients,
+                        opt.rate > 0 ? fmt::format("{:.1f} tx/s", opt.rate) : "unlimited"));
+  const auto sign_start = std::chrono::steady_clock::now();
+  const Workload workload =
+      PresignCreateLots(*head, *key, opt.count, prefix, kValidityBlocks, opt.wait_timeout_ms);
+  const double presign_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sign_start)
+          .count();
+  Note(opt, fmt::format("pre-signed {} transactions in {:.0f} ms before the clock started "
+                        "(lot codes {}0..{}, valid {} blocks)",
+                        opt.count, presign_ms, prefix, opt.count - 1, kValidityBlocks));
+  Note(opt,
+       "mode: each client has its own connection and sends one Submit at a time with "
+       "wait_for_commit=true; latency = Submit sent -> node's commit reply");
+
+  std::vector<TxRecord> records;
+  const Pacer pacer(opt.rate);
+  const RunTiming timing = RunClients(*address, opt.clients, pacer, workload, records);
+  const size_t settled = Settle(*address, workload, records, opt.settle_ms);
+  if (settled > 0) {
+    Note(opt, fmt::format("settled {} transaction(s) whose Submit ended without a commit, "
+                          "by GetTransaction",
+                          settled));
+  }
+  if (!opt.no_verify) VerifyCommitted(*address, workload, records);
+
+  const Tally tally = MakeTally(records, timing, opt.rate > 0);
+  RunInfo info{*address,
+               opt.clients,
+               opt.rate,
+               kValidityBlocks,
+               presign_ms,
+               std::string(KeyTypeName(key->type())),
+               key->public_key().id().Hex(),
+               prefix,
+               !opt.no_verify};
+  if (opt.json) {
+    std::printf("%s\n", ReportJson(tally, info).dump().c_str());
+  } else {
+    std::printf("%s", RenderReport(tally, info).c_str());
+  }
+  std::fflush(stdout);
+  if (tally.committed_ok + tally.late_committed_ok == 0) {
+    std::fprintf(stderr,
+                 "tadori-loadgen: warning: no transaction committed with an OK result; "
+                 "the key must belong to a producer org member or admin\n");
+  }
+  if (tally.lost > 0 || tally.unsent > 0 || tally.verify_failed > 0) {
+    return Fail("run",
+                Status::DataLoss(fmt::format("{} lost, {} unsent, {} verify failures", tally.lost,
+                                             tally.unsent, tally.verify_failed)),
+                kExitLost);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace tadori::loadgen
+
+int main(int argc, char** argv) {
+  using tadori::loadgen::Options;
+  Options opt;
+  CLI::App app{
+      "tadori-loadgen: submit signed transactions to a tadori node and report "
+      "committed throughput and submit->commit latency"};
+  app.name("tadori-loadgen");
+  app.add_option("--node", opt.node,
+                 "node address HOST:PORT (default: $TADORI_NODE, else " +
+                     std::string(tadori::client::kDefaultNodeAddress) + ")");
+  app.add_option("--key", opt.key_file,
+                 "private key of a producer org member or admin (default: $TADORI_KEY)");
+  app.add_option("--count", opt.count, "transactions to submit")
+      ->required()
+      ->check(CLI::Range(uint64_t{1}, tadori::loadgen::kCountMax));
+  app.add_option("--rate", opt.rate, "offered rate in tx/s across all clients (0: unlimited)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--clients", opt.clients, "concurrent clients, each its own connection")
+      ->check(CLI::Range(size_t{1}, tadori::loadgen::kClientsMax))
+      ->capture_default_str();
+  app.add_option("--wait-timeout-ms", opt.wait_timeout_ms, "node-side commit wait per Submit")
+      ->check(CLI::Range(1u, 60'000u))
+      ->capture_default_str();
+  app.add_option("--settle-ms", opt.settle_ms,
+                 "how long to look for transactions whose Submit ended without an answer")
+      ->check(CLI::Range(0, 600'000))
+      ->capture_default_str();
+  app.add_option("--lot-prefix", opt.lot_prefix, "lot code prefix (default: lg-<random>-)");
+  app.add_flag("--no-verify", opt.no_verify,
+               "skip re-reading every committed transaction with GetTransaction");
+  app.add_flag("--json", opt.json, "print the report as one JSON object");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : tadori::loadgen::kExitUsage;
+  }
+  return tadori::loadgen::Run(opt);
+}

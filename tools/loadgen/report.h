@@ -1,0 +1,66 @@
+// The figures a load run prints, computed from its per-transaction records.
+//
+// Definitions (printed with the figures, so a reader of the output needs no source):
+//   offered tx/s   = Submit calls started / time from start to the last call started
+//   committed tx/s = transactions the node reported committed with an OK result in their
+//                    Submit reply / run duration (start until the last reply)
+//   latency        = Submit call duration for those transactions (sent -> commit reply)
+//   lost           = accepted by the node but never committed (see run.h)
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tools/loadgen/latency_summary.h"
+#include "tools/loadgen/run.h"
+#include "tools/loadgen/tx_record.h"
+
+namespace tadori::loadgen {
+
+// A send counts as behind schedule when it starts this much after its due time.
+inline constexpr int64_t kBehindScheduleNs = 10'000'000;  // 10 ms
+
+struct Tally {
+  size_t count = 0;
+  size_t sent = 0;
+  size_t committed_ok = 0;       // in-call commits with result OK: the throughput figure
+  size_t late_committed_ok = 0;  // found by GetTransaction afterwards; no latency sample
+  size_t committed_refused = 0;  // committed, result not OK (in-call or late)
+  size_t rejected = 0;
+  size_t lost = 0;
+  size_t unsent = 0;
+  size_t verify_failed = 0;
+  std::map<std::string, size_t> rejected_by_code;   // gRPC code name -> count
+  std::map<std::string, size_t> refused_by_result;  // TxResult code name -> count
+  LatencySummary latency;
+  double duration_s = 0;
+  double offered_tx_s = 0;
+  double committed_tx_s = 0;
+  size_t behind_schedule = 0;  // sends later than kBehindScheduleNs (paced runs only)
+  int64_t max_lag_us = 0;      // largest send lateness (paced runs only)
+};
+
+Tally MakeTally(const std::vector<TxRecord>& records, const RunTiming& timing, bool paced);
+
+// What the run was, for the report header.
+struct RunInfo {
+  std::string node;
+  size_t clients = 0;
+  double rate_per_s = 0;  // <= 0: unlimited
+  uint64_t validity_blocks = 0;
+  double presign_ms = 0;
+  std::string key_type;
+  std::string key_id_hex;
+  std::string lot_prefix;
+  bool verified = false;
+};
+
+std::string RenderReport(const Tally& tally, const RunInfo& info);
+nlohmann::json ReportJson(const Tally& tally, const RunInfo& info);
+
+}  // namespace tadori::loadgen
