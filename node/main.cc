@@ -10,6 +10,8 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <google/protobuf/stubs/logging.h>
+
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <memory>
@@ -24,6 +26,13 @@
 #include "node/solo_validator.h"
 
 namespace {
+
+// protobuf logs an error line for every string field with invalid UTF-8 it parses; a peer or
+// client sending garbage must not be able to flood the node's log, so those go to debug.
+void ProtobufLogToDebug(google::protobuf::LogLevel, const char* file, int line,
+                        const std::string& message) {
+  spdlog::debug("protobuf {}:{}: {}", file, line, message);
+}
 
 struct Options {
   bool dev = false;
@@ -97,8 +106,7 @@ int RunDev(const Options& opt, const sigset_t& signals) {
   }
   server->GetHealthCheckService()->SetServingStatus(true);
   validator.Start();
-  spdlog::info("tadorid --dev serving tadori.v1.Ledger on {} (data {})", opt.listen,
-               opt.data_dir);
+  spdlog::info("tadorid --dev serving tadori.v1.Ledger on {} (data {})", opt.listen, opt.data_dir);
 
   // Wait for a signal, or for block production to fail.
   int exit_code = 0;
@@ -141,6 +149,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   spdlog::set_level(spdlog::level::from_str(opt.log_level));
+  google::protobuf::SetLogHandler(&ProtobufLogToDebug);
   if (!opt.dev) {
     std::fprintf(stderr,
                  "tadorid: only --dev (a single-validator chain) is built so far; the "

@@ -40,6 +40,23 @@ struct Options {
   std::string lot_prefix;
 };
 
+// Verifies the first transaction's signature repeatedly for about half a second.
+double MeasureVerifyRate(const PrivateKey& key, const Workload& workload) {
+  const Bytes message = TransactionSigningMessage(workload.ids.front());
+  const std::string& sig = workload.requests.front().tx().signature();
+  const PublicKey& pub = key.public_key();
+  const auto start = std::chrono::steady_clock::now();
+  const auto until = start + std::chrono::milliseconds(500);
+  size_t done = 0;
+  while (std::chrono::steady_clock::now() < until) {
+    for (int i = 0; i < 64; ++i, ++done) {
+      if (!pub.Verify(message, AsBytes(sig)).ok()) std::abort();
+    }
+  }
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return static_cast<double>(done) / s;
+}
+
 int Fail(std::string_view what, const Status& status, int code = 1) {
   std::fprintf(stderr, "tadori-loadgen: %s\n", client::DescribeError(what, status).c_str());
   return code;
@@ -85,6 +102,10 @@ int Run(const Options& opt) {
        "mode: each client has its own connection and sends one Submit at a time with "
        "wait_for_commit=true; latency = Submit sent -> node's commit reply");
 
+  const double verify_per_s = MeasureVerifyRate(*key, workload);
+  Note(opt, fmt::format("{} signature verify on one core: {:.0f}/s", KeyTypeName(key->type()),
+                        verify_per_s));
+
   std::vector<TxRecord> records;
   const Pacer pacer(opt.rate);
   const RunTiming timing = RunClients(*address, opt.clients, pacer, workload, records);
@@ -105,7 +126,8 @@ int Run(const Options& opt) {
                std::string(KeyTypeName(key->type())),
                key->public_key().id().Hex(),
                prefix,
-               !opt.no_verify};
+               !opt.no_verify,
+               verify_per_s};
   if (opt.json) {
     std::printf("%s\n", ReportJson(tally, info).dump().c_str());
   } else {

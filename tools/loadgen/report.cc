@@ -107,6 +107,12 @@ std::string RenderReport(const Tally& t, const RunInfo& info) {
         "-> commit reply)\n",
         Ms(t.latency.p50_us), Ms(t.latency.p99_us), Ms(t.latency.max_us), t.latency.count);
   }
+  if (info.verify_per_s > 0) {
+    out += fmt::format(
+        "{} verify           {:.0f}/s on one core (measured by this run); committed tx/s is "
+        "{:.1f}% of it\n",
+        info.key_type, info.verify_per_s, 100.0 * t.committed_tx_s / info.verify_per_s);
+  }
   return out;
 }
 
@@ -134,6 +140,7 @@ nlohmann::json ReportJson(const Tally& t, const RunInfo& info) {
       {"rejectedByCode", t.rejected_by_code},
       {"lost", t.lost},
       {"verified", info.verified},
+      {"verifyPerSOneCore", info.verify_per_s},
       {"verifyFailures", t.verify_failed},
       {"behindSchedule", t.behind_schedule},
       {"maxLagMs", Ms(t.max_lag_us)},

@@ -58,6 +58,9 @@ struct RunInfo {
   std::string key_id_hex;
   std::string lot_prefix;
   bool verified = false;
+  // Signature verifications per second of the run's key type on one core, measured by this
+  // run just before the clock started: the crypto limit the node's admission works against.
+  double verify_per_s = 0;
 };
 
 std::string RenderReport(const Tally& tally, const RunInfo& info);

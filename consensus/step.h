@@ -1,0 +1,106 @@
+// The engine's inputs (Event) and outputs (Action). The node (or the simulator) feeds
+// events to Engine::Step one at a time and carries out the returned actions IN ORDER:
+// a PersistSafety must be durable before any later Send/Broadcast in the same list leaves.
+#pragma once
+
+#include <cstdint>
+#include <variant>
+#include <vector>
+
+#include "consensus/safety_state.h"
+#include "consensus/types.h"
+
+namespace tadori::consensus {
+
+// ---- Events ----
+
+// First event after construction: the persisted safety state (SafetyState::Initial on a
+// brand-new validator) and the last block the node committed (genesis on a new chain).
+// `pending` are the uncommitted blocks the node kept from PersistBlock (any order; those
+// that do not chain onto committed_tip, or do not fit, are ignored).
+struct Started {
+  SafetyState safety;
+  Block committed_tip;
+  std::vector<Block> pending;
+};
+// Bytes from a peer. `from` is the authenticated transport peer; message contents are
+// still checked (signatures, certificates, rounds, sizes) before use.
+struct MessageReceived {
+  ValidatorIndex from = 0;
+  Bytes bytes;
+};
+// A timer set with SetTimer expired. Stale rounds are ignored.
+struct TimerFired {
+  Round round = 0;
+};
+// Answer to RequestPayload: the payload this leader proposes.
+struct PayloadReady {
+  Round round = 0;
+  Bytes payload;
+  Hash digest;
+};
+// Answer to ValidatePayload.
+struct PayloadChecked {
+  BlockId block_id;
+  bool valid = false;
+};
+
+using Event = std::variant<Started, MessageReceived, TimerFired, PayloadReady, PayloadChecked>;
+
+// ---- Actions ----
+
+struct Send {
+  ValidatorIndex to = 0;
+  Bytes message;
+};
+// To every other validator.
+struct Broadcast {
+  Bytes message;
+};
+struct PersistSafety {
+  SafetyState safety;
+};
+// Keep this uncommitted block (it is about to be voted for) until a commit at or above its
+// height; hand it back in Started after a crash. Without it a QC could certify a block that
+// no live validator holds any more, and the chain could never extend it.
+struct PersistBlock {
+  Block block;
+};
+// Blocks now final, ascending and contiguous from the previous commit. `proof` is a QC for
+// a child of the last block, in the round right after it (the 2-chain rule): with the
+// genesis it lets anyone check finality offline.
+struct Commit {
+  std::vector<Block> blocks;
+  QuorumCert proof;
+};
+// Replaces any earlier timer: fire TimerFired{round} after duration_ms.
+struct SetTimer {
+  Round round = 0;
+  uint64_t duration_ms = 0;
+};
+// The engine misses `request.target`; ask validator `peer` (send it the SyncRequest) and
+// feed the SyncResponse back as a MessageReceived.
+struct Fetch {
+  ValidatorIndex peer = 0;
+  SyncRequest request;
+};
+// This validator leads `round`: supply a payload with PayloadReady.
+struct RequestPayload {
+  Round round = 0;
+  Height height = 0;
+  BlockId parent_id;
+};
+// Check a proposed payload (transaction signatures, nonces, limits) and answer with
+// PayloadChecked. The engine never votes for a block before the answer is valid.
+struct ValidatePayload {
+  BlockId block_id;
+  Round round = 0;
+  Bytes payload;
+  Hash digest;
+};
+
+using Action = std::variant<Send, Broadcast, PersistSafety, PersistBlock, Commit, SetTimer, Fetch,
+                            RequestPayload, ValidatePayload>;
+using Actions = std::vector<Action>;
+
+}  // namespace tadori::consensus

@@ -1,0 +1,136 @@
+#include "consensus/codec.h"
+
+#include <gtest/gtest.h>
+
+#include "consensus/bounds.h"
+#include "tests/sim/engine_fixture.h"
+
+namespace tadori::consensus {
+namespace {
+
+class CodecTest : public ::testing::Test {
+ protected:
+  Proposal SampleProposal() const {
+    Block b1 = v_.MakeBlock(1, v_.genesis, GenesisQc(v_.genesis_id));
+    TimeoutCert tc = v_.MakeTc(2, v_.Certify(b1), {0, 1, 3});
+    return v_.Propose(v_.MakeBlock(3, b1, v_.Certify(b1), "payload bytes"), tc);
+  }
+  testing::Validators v_;
+};
+
+TEST_F(CodecTest, ProposalRoundTrip) {
+  Proposal p = SampleProposal();
+  Result<Message> m = DecodeMessage(EncodeMessage(p));
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  const Proposal& q = std::get<Proposal>(*m);
+  EXPECT_EQ(q.block, p.block);
+  EXPECT_EQ(q.tc, p.tc);
+  EXPECT_EQ(q.signature, p.signature);
+  EXPECT_EQ(q.block.ComputeId(), p.block.ComputeId());
+}
+
+TEST_F(CodecTest, OtherKindsRoundTrip) {
+  Block b1 = v_.MakeBlock(1, v_.genesis, GenesisQc(v_.genesis_id));
+  Vote v = v_.MakeVote(b1, 2);
+  Result<Message> mv = DecodeMessage(EncodeMessage(v));
+  ASSERT_TRUE(mv.ok());
+  EXPECT_EQ(std::get<Vote>(*mv).block_id, v.block_id);
+  EXPECT_EQ(std::get<Vote>(*mv).voter, 2);
+
+  Timeout t = v_.MakeTimeout(4, 1, v_.Certify(b1));
+  t.last_round_tc = v_.MakeTc(3, v_.Certify(b1), {0, 1, 2});
+  Result<Message> mt = DecodeMessage(EncodeMessage(t));
+  ASSERT_TRUE(mt.ok());
+  EXPECT_EQ(std::get<Timeout>(*mt).high_qc, t.high_qc);
+  EXPECT_EQ(std::get<Timeout>(*mt).last_round_tc, t.last_round_tc);
+
+  SyncResponse r{{b1, v_.MakeBlock(2, b1, v_.Certify(b1))}};
+  Result<Message> mr = DecodeMessage(EncodeMessage(r));
+  ASSERT_TRUE(mr.ok());
+  EXPECT_EQ(std::get<SyncResponse>(*mr).blocks, r.blocks);
+
+  SyncRequest q{b1.ComputeId(), 7};
+  Result<Message> mq = DecodeMessage(EncodeMessage(q));
+  ASSERT_TRUE(mq.ok());
+  EXPECT_EQ(std::get<SyncRequest>(*mq).committed_height, 7u);
+}
+
+TEST_F(CodecTest, EveryTruncationIsRefused) {
+  Bytes full = EncodeMessage(SampleProposal());
+  for (size_t len = 0; len < full.size(); ++len) {
+    Result<Message> m = DecodeMessage(ByteView(full).first(len));
+    EXPECT_FALSE(m.ok()) << "prefix of " << len << " bytes decoded";
+  }
+}
+
+TEST_F(CodecTest, TrailingBytesAreRefused) {
+  Bytes full = EncodeMessage(SampleProposal());
+  full.push_back(0);
+  EXPECT_EQ(DecodeMessage(full).status().code(), Code::kInvalidArgument);
+}
+
+TEST_F(CodecTest, UnknownKindIsRefused) {
+  EXPECT_FALSE(DecodeMessage(Bytes{0}).ok());
+  EXPECT_FALSE(DecodeMessage(Bytes{6, 0, 0}).ok());
+}
+
+TEST_F(CodecTest, OversizeMessageIsRefusedBeforeParsing) {
+  Bytes huge(kMessageBytesMax + 1, 0);
+  huge[0] = static_cast<uint8_t>(MessageKind::kVote);
+  EXPECT_EQ(DecodeMessage(huge).status().code(), Code::kResourceExhausted);
+}
+
+TEST_F(CodecTest, OversizePayloadLengthIsRefused) {
+  Bytes b{static_cast<uint8_t>(MessageKind::kProposal)};
+  PutUint64BE(b, 1);  // round
+  PutUint64BE(b, 1);  // height
+  b.push_back(0);
+  b.push_back(1);            // proposer
+  b.insert(b.end(), 32, 0);  // digest
+  PutUint32BE(b, static_cast<uint32_t>(kPayloadBytesMax + 1));
+  EXPECT_EQ(DecodeMessage(b).status().code(), Code::kResourceExhausted);
+}
+
+TEST_F(CodecTest, DuplicateOrUnsortedSignersAreRefused) {
+  Block b1 = v_.MakeBlock(1, v_.genesis, GenesisQc(v_.genesis_id));
+  Timeout t = v_.MakeTimeout(2, 0, v_.Certify(b1, {0, 1, 2}));
+  std::swap(t.high_qc.signatures[0], t.high_qc.signatures[1]);
+  EXPECT_FALSE(DecodeMessage(EncodeMessage(t)).ok());
+  t.high_qc.signatures[0] = t.high_qc.signatures[1];
+  EXPECT_FALSE(DecodeMessage(EncodeMessage(t)).ok());
+}
+
+TEST_F(CodecTest, TooManySignersIsRefused) {
+  Bytes b{static_cast<uint8_t>(MessageKind::kTimeout)};
+  PutUint64BE(b, 5);
+  b.push_back(0);
+  b.push_back(0);
+  PutUint64BE(b, 4);  // qc round
+  b.insert(b.end(), 32, 0);
+  b.push_back(0xff);
+  b.push_back(0xff);  // 65535 signers claimed
+  EXPECT_FALSE(DecodeMessage(b).ok());
+}
+
+TEST_F(CodecTest, SyncResponseBlockCountIsBounded) {
+  Bytes b{static_cast<uint8_t>(MessageKind::kSyncResponse)};
+  b.push_back(0);
+  b.push_back(static_cast<uint8_t>(kSyncBlocksMax + 1));
+  EXPECT_EQ(DecodeMessage(b).status().code(), Code::kResourceExhausted);
+}
+
+TEST_F(CodecTest, BlockIdCoversPayloadAndParent) {
+  Block b1 = v_.MakeBlock(1, v_.genesis, GenesisQc(v_.genesis_id));
+  Block other = b1;
+  other.payload.push_back('x');
+  EXPECT_NE(other.ComputeId(), b1.ComputeId());
+  other = b1;
+  other.qc.round = 5;
+  EXPECT_NE(other.ComputeId(), b1.ComputeId());
+  other = b1;
+  other.qc.signatures.push_back({1, Bytes(64, 0)});
+  EXPECT_EQ(other.ComputeId(), b1.ComputeId()) << "QC signatures are not part of the id";
+}
+
+}  // namespace
+}  // namespace tadori::consensus
