@@ -21,12 +21,26 @@ Status Dispatch(const Caller& caller, const v1::TransactionBody& body, StateView
       return ExecuteRegisterMember(caller, body.register_member(), view);
     case v1::TransactionBody::kRevokeMember:
       return ExecuteRevokeMember(caller, body.revoke_member(), view);
-    case v1::TransactionBody::kCreateLot:
-      return ExecuteCreateLot(caller, body.create_lot(), view);
-    case v1::TransactionBody::kShipLot:
-      return ExecuteShipLot(caller, body.ship_lot(), view);
-    case v1::TransactionBody::kReceiveLot:
-      return ExecuteReceiveLot(caller, body.receive_lot(), view);
+    case v1::TransactionBody::kRegisterDevice:
+      return ExecuteRegisterDevice(caller, body.register_device(), view);
+    case v1::TransactionBody::kRevokeDevice:
+      return ExecuteRevokeDevice(caller, body.revoke_device(), view);
+    case v1::TransactionBody::kRegisterLocation:
+      return ExecuteRegisterLocation(caller, body.register_location(), view);
+    case v1::TransactionBody::kRegisterProduct:
+      return ExecuteRegisterProduct(caller, body.register_product(), view);
+    case v1::TransactionBody::kRecordEvent:
+      return ExecuteRecordEvent(caller, body.record_event(), view);
+    case v1::TransactionBody::kIssueRecall:
+      return ExecuteIssueRecall(caller, body.issue_recall(), view);
+    case v1::TransactionBody::kSubmitReadings:
+      return ExecuteSubmitReadings(caller, body.submit_readings(), view);
+    case v1::TransactionBody::kSubmitPilotReport:
+      return ExecuteSubmitPilotReport(caller, body.submit_pilot_report(), view);
+    case v1::TransactionBody::kAmendPilotReport:
+      return ExecuteAmendPilotReport(caller, body.amend_pilot_report(), view);
+    case v1::TransactionBody::kAddPilotFinding:
+      return ExecuteAddPilotFinding(caller, body.add_pilot_finding(), view);
     case v1::TransactionBody::PAYLOAD_NOT_SET:
       break;
   }
@@ -56,25 +70,48 @@ v1::TxResult Execute(const TxContext& ctx, const v1::TransactionBody& body, Stat
   return ToTxResult(status);
 }
 
+namespace {
+
+template <typename Record>
+Result<std::optional<Record>> Find(const StateReader& state, const std::string& key) {
+  Record record;
+  TADORI_ASSIGN_OR_RETURN(bool found, ReadRecord(state, key, record));
+  if (!found) return std::optional<Record>();
+  return std::optional<Record>(std::move(record));
+}
+
+}  // namespace
+
 Result<std::optional<v1::MemberRecord>> FindMember(const StateReader& state, const KeyId& key_id) {
-  v1::MemberRecord record;
-  TADORI_ASSIGN_OR_RETURN(bool found, ReadRecord(state, MemberStateKey(key_id), record));
-  if (!found) return std::optional<v1::MemberRecord>();
-  return std::optional<v1::MemberRecord>(std::move(record));
+  return Find<v1::MemberRecord>(state, MemberStateKey(key_id));
 }
 
 Result<std::optional<v1::LotRecord>> FindLot(const StateReader& state, std::string_view lot_code) {
-  v1::LotRecord record;
-  TADORI_ASSIGN_OR_RETURN(bool found, ReadRecord(state, LotStateKey(lot_code), record));
-  if (!found) return std::optional<v1::LotRecord>();
-  return std::optional<v1::LotRecord>(std::move(record));
+  return Find<v1::LotRecord>(state, LotStateKey(lot_code));
 }
 
 Result<std::optional<v1::OrgRecord>> FindOrg(const StateReader& state, std::string_view org_id) {
-  v1::OrgRecord record;
-  TADORI_ASSIGN_OR_RETURN(bool found, ReadRecord(state, OrgStateKey(org_id), record));
-  if (!found) return std::optional<v1::OrgRecord>();
-  return std::optional<v1::OrgRecord>(std::move(record));
+  return Find<v1::OrgRecord>(state, OrgStateKey(org_id));
+}
+
+Result<std::optional<v1::DeviceRecord>> FindDevice(const StateReader& state,
+                                                   std::string_view device_id) {
+  return Find<v1::DeviceRecord>(state, DeviceStateKey(device_id));
+}
+
+Result<std::optional<v1::LocationRecord>> FindLocation(const StateReader& state,
+                                                       std::string_view gln) {
+  return Find<v1::LocationRecord>(state, LocationStateKey(gln));
+}
+
+Result<std::optional<v1::ProductRecord>> FindProduct(const StateReader& state,
+                                                     std::string_view gtin) {
+  return Find<v1::ProductRecord>(state, ProductStateKey(gtin));
+}
+
+Result<std::optional<v1::PilotRecord>> FindPilot(const StateReader& state,
+                                                 std::string_view report_id) {
+  return Find<v1::PilotRecord>(state, PilotStateKey(report_id));
 }
 
 }  // namespace tadori

@@ -1,4 +1,5 @@
-// The traceability chaincode: member registry and lot custody.
+// The traceability chaincode: registry, EPCIS events with custody and mass balance, recalls,
+// sensor attestations and municipal pilot reports.
 //
 // Execute() applies one transaction's payload to a StateView. It is pure and
 // deterministic: its result and its writes depend only on the context, the payload and
@@ -6,23 +7,28 @@
 // iteration order of unordered containers. Every validator therefore reaches the same
 // state from the same blocks.
 //
-// Rules (each refusal names its rule in TxResult.message):
-//   every payload    the signer is a registered member whose key is not revoked,
-//                    else PERMISSION_DENIED.
-//   register_member  the signer is an admin; the new key (PEM) joins the signer's
-//                    organisation as a non-admin member. INVALID_ARGUMENT for a bad key,
-//                    ALREADY_EXISTS for a key id ever registered (active or revoked).
-//   revoke_member    the signer is an admin of the target's organisation and the target
-//                    is not an admin (admins change through governance, later).
-//                    NOT_FOUND for an unknown key, FAILED_PRECONDITION if already revoked.
-//   create_lot       the signer's organisation has role "producer" or "processor";
-//                    lot_code, product and unit non-empty, quantity_milli > 0; the code is
-//                    new (ALREADY_EXISTS). The creator becomes custodian, lot HELD.
-//   ship_lot         only the custodian ships, only a HELD lot, only to another existing
-//                    organisation. The lot becomes IN_TRANSIT towards `to_org`.
-//   receive_lot      only the named destination receives an IN_TRANSIT lot; custody
-//                    moves to it and the lot is HELD again.
-//   no payload       INVALID_ARGUMENT.
+// Rules (each refusal names its rule in TxResult.message; the full list of each payload's
+// rules opens the file that implements it: registry.cc, events.cc with event_shape.cc and
+// kde.cc, recall.cc, readings.cc, pilot.cc; limits are in chaincode_limits.h):
+//   every payload     the signer is a registered member whose key is not revoked, else
+//                     PERMISSION_DENIED. A missing payload is INVALID_ARGUMENT.
+//   registry          members and devices are registered and revoked by an admin of their
+//                     organisation; any member registers a location of its organisation; a
+//                     producer or processor member registers a product. Ids are unique
+//                     (ALREADY_EXISTS). Records keep the height of every change.
+//   record_event      the EPCIS 2.0 event must be well formed (INVALID_ARGUMENT), its products
+//                     registered (NOT_FOUND), and, for a Food Traceability List product, carry
+//                     the FSMA 204 key data elements of its critical tracking event. Its
+//                     meaning (create / ship / receive / transform / observe) follows from
+//                     (type, action, biz_step) as chaincode.proto describes; custody and mass
+//                     balance are enforced (PERMISSION_DENIED, FAILED_PRECONDITION).
+//   issue_recall      a regulator or the lot's creator flags the lot and everything downstream.
+//   submit_readings   a device-signed reading batch (UNAUTHENTICATED when the signature fails),
+//                     in sequence (FAILED_PRECONDITION), about lots the org holds or carries;
+//                     readings outside the product's storage range become excursions.
+//   pilot reports     municipality members submit and amend their own; auditors add findings.
+// Accepted events, readings and pilot versions also add query index entries
+// (chaincode/index_keys.h) to the view; the state layout is chaincode/state_keys.h.
 #pragma once
 
 #include <cstdint>
@@ -44,6 +50,7 @@ struct TxContext {
   KeyId signer;               // SignedTransaction.signer_key_id, already verified
   uint64_t height = 0;        // height of the block being executed; blocks start at 1
   int64_t block_time_ms = 0;  // block timestamp: the only clock chaincode sees
+  uint32_t index = 0;         // the transaction's index in its block (EventRef.index)
 };
 
 // Executes one transaction's payload against `view` and returns the result recorded on
@@ -78,5 +85,26 @@ Result<WriteSet> GenesisState(const v1::Genesis& genesis);
 Result<std::optional<v1::MemberRecord>> FindMember(const StateReader& state, const KeyId& key_id);
 Result<std::optional<v1::LotRecord>> FindLot(const StateReader& state, std::string_view lot_code);
 Result<std::optional<v1::OrgRecord>> FindOrg(const StateReader& state, std::string_view org_id);
+Result<std::optional<v1::DeviceRecord>> FindDevice(const StateReader& state,
+                                                   std::string_view device_id);
+Result<std::optional<v1::LocationRecord>> FindLocation(const StateReader& state,
+                                                       std::string_view gln);
+Result<std::optional<v1::ProductRecord>> FindProduct(const StateReader& state,
+                                                     std::string_view gtin);
+Result<std::optional<v1::PilotRecord>> FindPilot(const StateReader& state,
+                                                 std::string_view report_id);
+
+// What is left of a lot: the sum of its holdings and of its quantities in transit, in
+// milli-units. created == remaining + consumed for every lot chaincode writes. DATA_LOSS
+// when the sum overflows (a corrupt record; chaincode never writes one).
+Result<int64_t> RemainingQuantity(const v1::LotRecord& lot);
+
+// The FSMA 204 critical tracking event an EPCIS event records: "harvesting", "cooling",
+// "initial_packing", "first_land_based_receiving", "shipping", "receiving",
+// "transformation", or "" when it records none. Looks only at (type, action, biz_step):
+//   OBJECT ADD harvesting -> harvesting, OBJECT ADD|OBSERVE cooling -> cooling,
+//   OBJECT ADD commissioning -> initial_packing, OBJECT ADD first_land_based_receiving,
+//   OBJECT OBSERVE shipping | receiving, any TRANSFORMATION event -> transformation.
+std::string_view CriticalTrackingEvent(const v1::EpcisEvent& event);
 
 }  // namespace tadori

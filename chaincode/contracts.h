@@ -1,8 +1,9 @@
 // The per-payload contracts behind Execute() (chaincode.cc dispatches to them). Private
 // to chaincode/.
 //
-// Each returns OK after writing its records into `view`, or the refusal that names the
-// rule it broke (the caller drops the view's writes), or INTERNAL for a local failure.
+// Each returns OK after writing its records (and index entries) into `view`, or the refusal
+// that names the rule it broke (the caller drops the view's writes), or INTERNAL for a local
+// failure. The rules of each are listed where it is defined.
 #pragma once
 
 #include "chaincode/chaincode.h"
@@ -20,10 +21,30 @@ struct Caller {
 Status ExecuteRegisterMember(const Caller& caller, const v1::RegisterMember& payload,
                              StateView& view);
 Status ExecuteRevokeMember(const Caller& caller, const v1::RevokeMember& payload, StateView& view);
+Status ExecuteRegisterDevice(const Caller& caller, const v1::RegisterDevice& payload,
+                             StateView& view);
+Status ExecuteRevokeDevice(const Caller& caller, const v1::RevokeDevice& payload, StateView& view);
+Status ExecuteRegisterLocation(const Caller& caller, const v1::RegisterLocation& payload,
+                               StateView& view);
+Status ExecuteRegisterProduct(const Caller& caller, const v1::RegisterProduct& payload,
+                              StateView& view);
 
-// custody.cc
-Status ExecuteCreateLot(const Caller& caller, const v1::CreateLot& payload, StateView& view);
-Status ExecuteShipLot(const Caller& caller, const v1::ShipLot& payload, StateView& view);
-Status ExecuteReceiveLot(const Caller& caller, const v1::ReceiveLot& payload, StateView& view);
+// events.cc
+Status ExecuteRecordEvent(const Caller& caller, const v1::RecordEvent& payload, StateView& view);
+
+// recall.cc
+Status ExecuteIssueRecall(const Caller& caller, const v1::IssueRecall& payload, StateView& view);
+
+// readings.cc
+Status ExecuteSubmitReadings(const Caller& caller, const v1::SubmitReadings& payload,
+                             StateView& view);
+
+// pilot.cc
+Status ExecuteSubmitPilotReport(const Caller& caller, const v1::SubmitPilotReport& payload,
+                                StateView& view);
+Status ExecuteAmendPilotReport(const Caller& caller, const v1::AmendPilotReport& payload,
+                               StateView& view);
+Status ExecuteAddPilotFinding(const Caller& caller, const v1::AddPilotFinding& payload,
+                              StateView& view);
 
 }  // namespace tadori

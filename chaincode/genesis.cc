@@ -2,6 +2,7 @@
 #include <set>
 
 #include "chaincode/chaincode.h"
+#include "chaincode/chaincode_limits.h"
 #include "chaincode/records.h"
 #include "chaincode/state_keys.h"
 #include "ledger/limits.h"
@@ -18,6 +19,12 @@ Result<WriteSet> GenesisState(const v1::Genesis& genesis) {
   std::set<KeyId> key_ids;
   for (const v1::Organization& org : genesis.organizations()) {
     if (org.id().empty()) return Status::InvalidArgument("genesis: an organisation has no id");
+    if (org.id().size() > kIdBytesMax || org.id().find('\0') != std::string::npos) {
+      // Org ids end with "\0" inside "held/" state keys and index keys.
+      return Status::InvalidArgument("genesis: organisation id '" + org.id().substr(0, 64) +
+                                     "' is longer than " + std::to_string(kIdBytesMax) +
+                                     " bytes or holds a NUL byte");
+    }
     if (!org_ids.insert(org.id()).second) {
       return Status::InvalidArgument("genesis: organisation id '" + org.id() + "' is repeated");
     }

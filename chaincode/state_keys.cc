@@ -10,8 +10,37 @@ std::string MemberStateKey(const KeyId& key_id) {
   return "member/" + key_id.Hex();
 }
 
+std::string DeviceStateKey(std::string_view device_id) {
+  return "device/" + std::string(device_id);
+}
+
+std::string LocationStateKey(std::string_view gln) {
+  return "location/" + std::string(gln);
+}
+
+std::string ProductStateKey(std::string_view gtin) {
+  return "product/" + std::string(gtin);
+}
+
 std::string LotStateKey(std::string_view lot_code) {
   return "lot/" + std::string(lot_code);
+}
+
+std::string HeldStatePrefix(std::string_view org_id) {
+  std::string key = "held/";
+  key.append(org_id);
+  key.push_back('\0');
+  return key;
+}
+
+std::string HeldStateKey(std::string_view org_id, std::string_view lot_code) {
+  std::string key = HeldStatePrefix(org_id);
+  key.append(lot_code);
+  return key;
+}
+
+std::string PilotStateKey(std::string_view report_id) {
+  return "pilot/" + std::string(report_id);
 }
 
 }  // namespace tadori

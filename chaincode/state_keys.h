@@ -3,7 +3,13 @@
 //
 //   "org/" <organisation id>          -> serialized v1::OrgRecord
 //   "member/" <key id, 64 lower hex>  -> serialized v1::MemberRecord
+//   "device/" <device id>             -> serialized v1::DeviceRecord
+//   "location/" <GLN>                 -> serialized v1::LocationRecord
+//   "product/" <GTIN>                 -> serialized v1::ProductRecord
 //   "lot/" <traceability lot code>    -> serialized v1::LotRecord
+//   "held/" <org id> "\0" <lot code>  -> quantity the org holds now, decimal ASCII milli-units
+//                                        (present only while > 0; mirrors LotRecord.holdings)
+//   "pilot/" <report id>              -> serialized v1::PilotRecord
 //
 // The prefixes differ before their '/', so no id, key or lot code, whatever bytes it
 // holds, makes a key of one kind collide with a key of another.
@@ -18,6 +24,13 @@ namespace tadori {
 
 std::string OrgStateKey(std::string_view org_id);
 std::string MemberStateKey(const KeyId& key_id);
+std::string DeviceStateKey(std::string_view device_id);
+std::string LocationStateKey(std::string_view gln);
+std::string ProductStateKey(std::string_view gtin);
 std::string LotStateKey(std::string_view lot_code);
+std::string HeldStateKey(std::string_view org_id, std::string_view lot_code);
+// "held/" <org id> "\0": every lot the org holds, in lot-code order.
+std::string HeldStatePrefix(std::string_view org_id);
+std::string PilotStateKey(std::string_view report_id);
 
 }  // namespace tadori

@@ -39,3 +39,19 @@ static_assert(kBlockSignatureCountMax >= kGenesisValidatorCountMax);
 namespace tadori {
 inline constexpr size_t kMerkleProofHashesMax = 128;
 }  // namespace tadori
+
+// Trace queries (node/trace_query.h): what one request may ask for and how much work one
+// answer may cost the node.
+namespace tadori {
+inline constexpr uint32_t kQueryPageSizeDefault = 100;
+inline constexpr uint32_t kQueryPageSizeMax = 1000;
+inline constexpr uint32_t kTraceDepthDefault = 10;
+inline constexpr uint32_t kTraceDepthMax = 64;
+inline constexpr size_t kTraceNodesMax = 10'000;         // per trace; beyond: truncated
+inline constexpr size_t kQueryScanEntriesMax = 10'000;   // index entries read for one page
+inline constexpr size_t kCustodyEventsPerLotMax = 256;   // events read for custody_orgs
+inline constexpr size_t kQueryCursorBytesMax = 2048;     // hex characters
+static_assert(kQueryPageSizeDefault <= kQueryPageSizeMax);
+static_assert(kTraceDepthDefault <= kTraceDepthMax);
+static_assert(kQueryPageSizeMax < kQueryScanEntriesMax, "a page fits in one scan");
+}  // namespace tadori

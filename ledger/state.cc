@@ -16,8 +16,13 @@ void StateView::Delete(std::string_view key) {
   writes_.insert_or_assign(std::string(key), std::optional<std::string>());
 }
 
-void StateView::Absorb(WriteSet other) {
-  for (auto& [k, v] : other) writes_.insert_or_assign(k, std::move(v));
+void StateView::AddIndex(std::string key, std::string value) {
+  index_.emplace_back(std::move(key), std::move(value));
+}
+
+void StateView::Absorb(const StateView& other) {
+  for (const auto& [k, v] : other.writes_) writes_.insert_or_assign(k, v);
+  index_.insert(index_.end(), other.index_.begin(), other.index_.end());
 }
 
 }  // namespace tadori

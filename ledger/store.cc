@@ -2,7 +2,9 @@
 // ledger/store_keys.cc; every key this file reads or writes is built there.
 #include "ledger/store.h"
 
+#include <leveldb/cache.h>
 #include <leveldb/db.h>
+#include <leveldb/filter_policy.h>
 #include <leveldb/write_batch.h>
 
 #include <filesystem>
@@ -32,10 +34,63 @@ Hash HashOf(const std::string& value) {
   return Hash::FromBytes(AsBytes(value)).value();
 }
 
-leveldb::ReadOptions CheckedRead() {
+leveldb::ReadOptions CheckedRead(const leveldb::Snapshot* snapshot = nullptr) {
   leveldb::ReadOptions options;
   options.verify_checksums = true;
+  options.snapshot = snapshot;
   return options;
+}
+
+Result<std::optional<std::string>> ReadRaw(leveldb::DB& db, const leveldb::ReadOptions& options,
+                                           const std::string& key) {
+  std::string value;
+  leveldb::Status s = db.Get(options, AsSlice(key), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromLevelDb(s, "reading");
+  return std::optional<std::string>(std::move(value));
+}
+
+// What one scan covers, in raw (tag-prefixed) LevelDB keys: every key starting with `match`,
+// from `seek` on (skipping `seek` itself when `skip_seek`), below `end` unless it is empty.
+// Returned keys lose their one tag byte.
+struct RawRange {
+  std::string match;
+  std::string seek;
+  bool skip_seek = false;
+  std::string end;
+};
+
+Result<Store::Entries> ScanRaw(leveldb::DB& db, const leveldb::ReadOptions& options,
+                               const RawRange& range, size_t limit) {
+  constexpr size_t kTagBytes = 1;
+  Store::Entries out;
+  if (limit == 0) return out;
+  std::unique_ptr<leveldb::Iterator> it(db.NewIterator(options));
+  for (it->Seek(AsSlice(range.seek)); it->Valid() && out.size() < limit; it->Next()) {
+    const leveldb::Slice key = it->key();
+    if (!key.starts_with(AsSlice(range.match))) break;
+    if (!range.end.empty() && key.compare(AsSlice(range.end)) >= 0) break;
+    if (range.skip_seek && key == AsSlice(range.seek)) continue;
+    TADORI_CHECK(key.size() >= kTagBytes);
+    out.emplace_back(std::string(key.data() + kTagBytes, key.size() - kTagBytes),
+                     it->value().ToString());
+  }
+  TADORI_RETURN_IF_ERROR(FromLevelDb(it->status(), "scanning"));
+  return out;
+}
+
+// The range of keys with `prefix` strictly after `start_after` (or from the prefix's first
+// key when start_after is empty or sorts before it); `tagged` maps a key to its raw form.
+template <typename Tagged>
+RawRange AfterRange(std::string_view prefix, std::string_view start_after, Tagged tagged) {
+  RawRange range;
+  range.match = tagged(prefix);
+  range.seek = range.match;
+  if (!start_after.empty() && start_after >= prefix) {
+    range.seek = tagged(start_after);
+    range.skip_seek = true;
+  }
+  return range;
 }
 
 }  // namespace
@@ -51,8 +106,22 @@ class Store::StateAdapter : public StateReader {
   const Store& store_;
 };
 
-Store::Store(std::unique_ptr<leveldb::DB> db)
-    : db_(std::move(db)), state_(std::make_unique<StateAdapter>(*this)) {}
+// Queries are point reads (a lot, an event by position) scattered over the whole database: a
+// Bloom filter per table lets a read skip the levels that do not hold its key, and a block
+// cache larger than LevelDB's 8 MiB default keeps recently traced lots in memory.
+constexpr int kBloomBitsPerKey = 10;
+constexpr size_t kBlockCacheBytes = 64 * 1024 * 1024;
+
+Store::ReadTuning::ReadTuning()
+    : filter(leveldb::NewBloomFilterPolicy(kBloomBitsPerKey)),
+      block_cache(leveldb::NewLRUCache(kBlockCacheBytes)) {}
+Store::ReadTuning::~ReadTuning() = default;
+Store::ReadTuning::ReadTuning(ReadTuning&&) noexcept = default;
+
+Store::Store(ReadTuning tuning, std::unique_ptr<leveldb::DB> db)
+    : tuning_(std::move(tuning)),
+      db_(std::move(db)),
+      state_(std::make_unique<StateAdapter>(*this)) {}
 
 Store::~Store() = default;
 
@@ -64,8 +133,11 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, bool create_i
   } else if (!std::filesystem::exists(dir + "/CURRENT")) {
     return Status::NotFound("no database in data directory " + dir);
   }
+  ReadTuning tuning;
   leveldb::Options options;
   options.create_if_missing = create_if_missing;
+  options.filter_policy = tuning.filter.get();
+  options.block_cache = tuning.block_cache.get();
   leveldb::DB* raw = nullptr;
   leveldb::Status s = leveldb::DB::Open(options, dir, &raw);
   if (!s.ok()) {
@@ -75,7 +147,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, bool create_i
     }
     return FromLevelDb(s, "opening " + dir);
   }
-  std::unique_ptr<Store> store(new Store(std::unique_ptr<leveldb::DB>(raw)));
+  std::unique_ptr<Store> store(new Store(std::move(tuning), std::unique_ptr<leveldb::DB>(raw)));
   TADORI_ASSIGN_OR_RETURN(std::optional<std::string> head, store->GetRaw(store_keys::MetaHead()));
   if (head) {
     std::optional<store_keys::HeadValue> decoded = store_keys::DecodeHead(*head);
@@ -86,11 +158,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, bool create_i
 }
 
 Result<std::optional<std::string>> Store::GetRaw(const std::string& key) const {
-  std::string value;
-  leveldb::Status s = db_->Get(CheckedRead(), AsSlice(key), &value);
-  if (s.IsNotFound()) return std::optional<std::string>();
-  if (!s.ok()) return FromLevelDb(s, "reading");
-  return std::optional<std::string>(std::move(value));
+  return ReadRaw(*db_, CheckedRead(), key);
 }
 
 Store::Head Store::head() const {
@@ -253,18 +321,80 @@ const StateReader& Store::state() const {
   return *state_;
 }
 
-Result<std::vector<std::pair<std::string, std::string>>> Store::ScanIndex(std::string_view prefix,
-                                                                          size_t limit) const {
-  const std::string start = store_keys::Index(prefix);
-  const size_t tag_bytes = store_keys::IndexPrefix().size();
-  std::vector<std::pair<std::string, std::string>> out;
-  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(CheckedRead()));
-  for (it->Seek(AsSlice(start)); it->Valid() && out.size() < limit; it->Next()) {
-    if (!it->key().starts_with(AsSlice(start))) break;
-    out.emplace_back(it->key().ToString().substr(tag_bytes), it->value().ToString());
+Result<Store::Entries> Store::ScanIndex(std::string_view prefix, size_t limit) const {
+  return ScanIndex(prefix, std::string_view(), limit);
+}
+
+Result<Store::Entries> Store::ScanIndex(std::string_view prefix, std::string_view start_after,
+                                        size_t limit) const {
+  return ScanRaw(*db_, CheckedRead(), AfterRange(prefix, start_after, store_keys::Index), limit);
+}
+
+Result<std::unique_ptr<Store::Snapshot>> Store::NewSnapshot() const {
+  const leveldb::Snapshot* snapshot = db_->GetSnapshot();
+  // The head is read through the snapshot itself, so the height agrees with every other
+  // read; the in-memory head_ may already be ahead of it.
+  Result<std::optional<std::string>> head =
+      ReadRaw(*db_, CheckedRead(snapshot), store_keys::MetaHead());
+  uint64_t height = 0;
+  Status failure;
+  if (!head.ok()) {
+    failure = head.status();
+  } else if (head->has_value()) {
+    std::optional<store_keys::HeadValue> decoded = store_keys::DecodeHead(**head);
+    if (decoded) {
+      height = decoded->height;
+    } else {
+      failure = Status::DataLoss("head record is malformed");
+    }
   }
-  TADORI_RETURN_IF_ERROR(FromLevelDb(it->status(), "scanning index"));
-  return out;
+  if (!failure.ok()) {
+    db_->ReleaseSnapshot(snapshot);
+    return failure;
+  }
+  return std::unique_ptr<Snapshot>(new Snapshot(*this, snapshot, height));
+}
+
+Store::Snapshot::Snapshot(const Store& store, const leveldb::Snapshot* snapshot, uint64_t height)
+    : store_(store), snapshot_(snapshot), height_(height) {
+  TADORI_CHECK(snapshot_ != nullptr);
+}
+
+Store::Snapshot::~Snapshot() {
+  store_.db_->ReleaseSnapshot(snapshot_);
+}
+
+Result<std::optional<std::string>> Store::Snapshot::Get(std::string_view key) const {
+  return ReadRaw(*store_.db_, CheckedRead(snapshot_), store_keys::State(key));
+}
+
+Result<std::optional<std::string>> Store::Snapshot::GetIndex(std::string_view key) const {
+  return ReadRaw(*store_.db_, CheckedRead(snapshot_), store_keys::Index(key));
+}
+
+Result<Store::Entries> Store::Snapshot::ScanIndex(std::string_view prefix,
+                                                  std::string_view start_after,
+                                                  size_t limit) const {
+  return ScanRaw(*store_.db_, CheckedRead(snapshot_),
+                 AfterRange(prefix, start_after, store_keys::Index), limit);
+}
+
+Result<Store::Entries> Store::Snapshot::ScanIndexRange(std::string_view prefix,
+                                                       std::string_view from_inclusive,
+                                                       std::string_view to_exclusive,
+                                                       size_t limit) const {
+  RawRange range;
+  range.match = store_keys::Index(prefix);
+  range.seek = from_inclusive < prefix ? range.match : store_keys::Index(from_inclusive);
+  if (!to_exclusive.empty()) range.end = store_keys::Index(to_exclusive);
+  return ScanRaw(*store_.db_, CheckedRead(snapshot_), range, limit);
+}
+
+Result<Store::Entries> Store::Snapshot::ScanState(std::string_view prefix,
+                                                  std::string_view start_after,
+                                                  size_t limit) const {
+  return ScanRaw(*store_.db_, CheckedRead(snapshot_),
+                 AfterRange(prefix, start_after, store_keys::State), limit);
 }
 
 Status Store::PutSafetyState(ByteView bytes) {

@@ -36,8 +36,11 @@
 #include "tadori/v1/types.pb.h"
 
 namespace leveldb {
+class Cache;
 class DB;
-}
+class FilterPolicy;
+class Snapshot;
+}  // namespace leveldb
 
 namespace tadori {
 
@@ -103,9 +106,19 @@ class Store {
   // block commits may see some keys before and others after it.
   const StateReader& state() const;
 
+  using Entries = std::vector<std::pair<std::string, std::string>>;
+
   // Index entries whose keys start with `prefix`, in bytewise key order, at most `limit`.
-  Result<std::vector<std::pair<std::string, std::string>>> ScanIndex(std::string_view prefix,
-                                                                     size_t limit) const;
+  Result<Entries> ScanIndex(std::string_view prefix, size_t limit) const;
+  // The same, starting after `start_after` (exclusive; from the first key with `prefix` when
+  // empty or when it sorts before `prefix`). Paging: pass the last key of the previous page.
+  Result<Entries> ScanIndex(std::string_view prefix, std::string_view start_after,
+                            size_t limit) const;
+
+  // A consistent read view of the whole database at one height; see Snapshot below.
+  // DATA_LOSS when the head record read through the snapshot is malformed, INTERNAL on I/O.
+  class Snapshot;
+  Result<std::unique_ptr<Snapshot>> NewSnapshot() const;
 
   // Consensus safety state, written with sync=true (it must be durable before a vote
   // leaves the node). nullopt before the first Put.
@@ -114,14 +127,69 @@ class Store {
 
  private:
   class StateAdapter;
-  explicit Store(std::unique_ptr<leveldb::DB> db);
+  // What LevelDB reads through; they outlive db_ (declared before it, destroyed after it).
+  struct ReadTuning {
+    std::unique_ptr<const leveldb::FilterPolicy> filter;
+    std::unique_ptr<leveldb::Cache> block_cache;
+    ReadTuning();
+    ~ReadTuning();
+    ReadTuning(ReadTuning&&) noexcept;
+  };
+  Store(ReadTuning tuning, std::unique_ptr<leveldb::DB> db);
   Result<std::optional<std::string>> GetRaw(const std::string& key) const;
 
+  friend class Snapshot;
+  ReadTuning tuning_;
   std::unique_ptr<leveldb::DB> db_;
   std::unique_ptr<StateAdapter> state_;
   std::mutex write_mu_;         // one head writer at a time (CommitBlock, InitGenesis)
   mutable std::mutex head_mu_;  // guards head_
   Head head_;
+};
+
+// Store::Snapshot: every read sees the database exactly as it was when NewSnapshot ran (a
+// LevelDB snapshot): state, index entries and the head height agree with each other, however
+// many blocks commit meanwhile. This is what lets a query answer "read at height H" honestly.
+//
+// It implements StateReader over chaincode state, so chaincode lookups (FindLot, ...) run on
+// it. Scans take an explicit `limit` and never return more entries. Errors are those of the
+// Store (INTERNAL for I/O, DATA_LOSS for corruption).
+//
+// Ownership: the Snapshot must be destroyed before the Store that made it. Thread-safety:
+// const methods may run concurrently from any thread.
+class Store::Snapshot : public StateReader {
+ public:
+  ~Snapshot() override;
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+
+  // The head height this snapshot reads at (0 before the first block or before genesis).
+  uint64_t Height() const { return height_; }
+
+  // Chaincode state (StateReader).
+  Result<std::optional<std::string>> Get(std::string_view key) const override;
+  // One index entry's value, nullopt when absent.
+  Result<std::optional<std::string>> GetIndex(std::string_view key) const;
+
+  // Index entries with `prefix`, after `start_after` (see Store::ScanIndex), at most `limit`.
+  Result<Entries> ScanIndex(std::string_view prefix, std::string_view start_after,
+                            size_t limit) const;
+  // Index entries with `prefix` and from_inclusive <= key < to_exclusive (no upper bound when
+  // to_exclusive is empty), in key order, at most `limit`.
+  Result<Entries> ScanIndexRange(std::string_view prefix, std::string_view from_inclusive,
+                                 std::string_view to_exclusive, size_t limit) const;
+  // Chaincode state entries whose keys start with `prefix`, after `start_after` (same rule as
+  // ScanIndex), at most `limit`; keys are chaincode keys ("pilot/..."), values as stored.
+  Result<Entries> ScanState(std::string_view prefix, std::string_view start_after,
+                            size_t limit) const;
+
+ private:
+  friend class Store;
+  Snapshot(const Store& store, const leveldb::Snapshot* snapshot, uint64_t height);
+
+  const Store& store_;
+  const leveldb::Snapshot* snapshot_;  // released by the destructor
+  uint64_t height_;
 };
 
 }  // namespace tadori

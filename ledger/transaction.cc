@@ -46,20 +46,19 @@ Status CheckPayload(const v1::TransactionBody& body) {
     }
     case v1::TransactionBody::kRevokeMember:
       return CheckExactSize("revoke_member.key_id", body.revoke_member().key_id(), Hash::kSize);
-    case v1::TransactionBody::kCreateLot: {
-      const auto& p = body.create_lot();
-      TADORI_RETURN_IF_ERROR(CheckNonEmpty("create_lot.lot_code", p.lot_code(), kStr));
-      TADORI_RETURN_IF_ERROR(CheckString("create_lot.product", p.product(), kStr));
-      TADORI_RETURN_IF_ERROR(CheckString("create_lot.unit", p.unit(), kStr));
-      return CheckString("create_lot.location", p.location(), kStr);
-    }
-    case v1::TransactionBody::kShipLot: {
-      const auto& p = body.ship_lot();
-      TADORI_RETURN_IF_ERROR(CheckNonEmpty("ship_lot.lot_code", p.lot_code(), kStr));
-      return CheckNonEmpty("ship_lot.to_org", p.to_org(), kStr);
-    }
-    case v1::TransactionBody::kReceiveLot:
-      return CheckNonEmpty("receive_lot.lot_code", body.receive_lot().lot_code(), kStr);
+    // The domain payloads are bounded as a whole by kTxSizeBytesMax here; chaincode checks
+    // each of their fields against its own limits (chaincode/chaincode_limits.h).
+    case v1::TransactionBody::kRegisterDevice:
+    case v1::TransactionBody::kRevokeDevice:
+    case v1::TransactionBody::kRegisterLocation:
+    case v1::TransactionBody::kRegisterProduct:
+    case v1::TransactionBody::kRecordEvent:
+    case v1::TransactionBody::kIssueRecall:
+    case v1::TransactionBody::kSubmitReadings:
+    case v1::TransactionBody::kSubmitPilotReport:
+    case v1::TransactionBody::kAmendPilotReport:
+    case v1::TransactionBody::kAddPilotFinding:
+      return Status::Ok();
     case v1::TransactionBody::PAYLOAD_NOT_SET:
       break;
   }

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "ledger/limits.h"
 
@@ -55,14 +56,44 @@ namespace {
 struct DevOrg {
   const char* id;
   const char* name;
-  const char* key_file;
+  const char* key_file;  // relative to the data directory
   std::vector<std::string> roles;
 };
 
+// "dev" is what newcomers and tadori-loadgen sign with. The others are the cast of the
+// quickstart story, modelled on the Kyushu pilot of the seed (ブロックチェーン技術を利用した
+// 中食・外食の食材トレーサビリティ社会実装, 九州圏内): a farm, a wholesaler, a cold-chain
+// carrier, a ready-meal (中食) maker, a restaurant (外食), the municipal IoT council that files
+// pilot reports, an auditor and the food-safety regulator.
 const std::vector<DevOrg>& DevOrgs() {
   static const std::vector<DevOrg> orgs = {
-      {"dev", "Dev Organisation", "admin.key", {"producer", "processor", "distributor", "retailer"}},
-      {"partner", "Partner Organisation", "partner.key", {"distributor", "retailer"}},
+      {"dev",
+       "Dev Organisation",
+       "admin.key",
+       {"producer", "processor", "distributor", "retailer"}},
+      {"kyushu-farm", "Kyushu Farm (九州ファーム)", "keys/kyushu-farm.key", {"producer"}},
+      {"hakata-wholesale",
+       "Hakata Wholesale (博多青果卸)",
+       "keys/hakata-wholesale.key",
+       {"distributor"}},
+      {"kyushu-coldchain",
+       "Kyushu Cold Chain (九州コールドチェーン)",
+       "keys/kyushu-coldchain.key",
+       {"carrier"}},
+      {"fukuoka-deli", "Fukuoka Deli (福岡デリ, 中食)", "keys/fukuoka-deli.key", {"processor"}},
+      {"tenjin-bistro",
+       "Tenjin Bistro (天神ビストロ, 外食)",
+       "keys/tenjin-bistro.key",
+       {"retailer"}},
+      {"kyushu-iot-council",
+       "Kyushu IoT Council (九州地域IoT推進協議会)",
+       "keys/kyushu-iot-council.key",
+       {"municipality"}},
+      {"kyushu-audit", "Kyushu Audit (九州監査法人)", "keys/kyushu-audit.key", {"auditor"}},
+      {"fukuoka-food-safety",
+       "Fukuoka Food Safety Office (福岡市食品衛生課)",
+       "keys/fukuoka-food-safety.key",
+       {"regulator"}},
   };
   return orgs;
 }
@@ -81,6 +112,9 @@ Result<PrivateKey> CreateKey(const fs::path& path) {
 }
 
 Result<DevIdentity> CreateDevIdentity(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir / "keys", ec);
+  if (ec) return Status::Internal("creating " + (dir / "keys").string() + ": " + ec.message());
   v1::Genesis genesis;
   genesis.set_chain_id(kDevChainId);
   genesis.set_genesis_time_ms(std::chrono::duration_cast<std::chrono::milliseconds>(

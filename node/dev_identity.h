@@ -2,8 +2,11 @@
 //
 // On the first start in a data directory it creates, each mode 0600:
 //   admin.key      PKCS#8 PEM, admin of org "dev" (producer, processor, distributor, retailer)
-//   partner.key    PKCS#8 PEM, admin of org "partner" (distributor, retailer), so a lot can
-//                  be shipped and received between two organisations out of the box
+//   keys/<org>.key PKCS#8 PEM, admin of each org of the Kyushu story (see dev_identity.cc):
+//                  kyushu-farm (producer), hakata-wholesale (distributor), kyushu-coldchain
+//                  (carrier), fukuoka-deli (processor), tenjin-bistro (retailer),
+//                  kyushu-iot-council (municipality), kyushu-audit (auditor),
+//                  fukuoka-food-safety (regulator)
 //   validator.key  PKCS#8 PEM, the single validator's consensus key
 // and genesis.json (the consortium in protobuf JSON, for people and tools). Later starts
 // take the genesis from the store, whose bytes are the ones its hash was computed over,

@@ -19,6 +19,7 @@ namespace tadori {
 struct ExecutedBlock {
   v1::BlockResults results;  // one per transaction, in block order
   WriteSet writes;           // the block's net state changes
+  IndexEntries index;        // query index entries of the accepted transactions
 };
 
 Result<ExecutedBlock> ExecuteBlock(const StateReader& committed, uint64_t height,

@@ -2,9 +2,8 @@
 
 #include <chrono>
 
-#include "chaincode/chaincode.h"
 #include "ledger/block.h"
-#include "ledger/limits.h"
+#include "node/grpc_status.h"
 
 namespace tadori {
 
@@ -13,11 +12,6 @@ constexpr uint32_t kSubmitWaitMsDefault = 10'000;
 constexpr uint32_t kSubmitWaitMsMax = 60'000;
 constexpr auto kStreamPollInterval = std::chrono::milliseconds(500);
 }  // namespace
-
-grpc::Status ToGrpc(const tadori::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), status.message());
-}
 
 LedgerService::LedgerService(LedgerServiceContext ctx)
     : ctx_(std::move(ctx)),
@@ -177,20 +171,6 @@ grpc::Status LedgerService::Status(grpc::ServerContext*, const v1::StatusRequest
   response->set_version(TADORI_VERSION);
   response->set_mempool_size(ctx_.mempool.size());
   response->set_mode(ctx_.mode);
-  return grpc::Status::OK;
-}
-
-grpc::Status LedgerService::GetLot(grpc::ServerContext*, const v1::GetLotRequest* request,
-                                   v1::LotRecord* response) {
-  if (request->lot_code().empty() || request->lot_code().size() > kStringFieldBytesMax) {
-    return ToGrpc(tadori::Status::InvalidArgument("lot_code must be 1.." +
-                                                  std::to_string(kStringFieldBytesMax) +
-                                                  " bytes"));
-  }
-  auto lot = FindLot(ctx_.store.state(), request->lot_code());
-  if (!lot.ok()) return ToGrpc(lot.status());
-  if (!*lot) return ToGrpc(tadori::Status::NotFound("no lot " + request->lot_code()));
-  *response = std::move(**lot);
   return grpc::Status::OK;
 }
 

@@ -43,8 +43,6 @@ class LedgerService final : public v1::Ledger::Service {
                             grpc::ServerWriter<v1::GetBlockResponse>* writer) override;
   grpc::Status Status(grpc::ServerContext* context, const v1::StatusRequest* request,
                       v1::StatusResponse* response) override;
-  grpc::Status GetLot(grpc::ServerContext* context, const v1::GetLotRequest* request,
-                      v1::LotRecord* response) override;
 
  private:
   tadori::Status FillBlock(uint64_t height, v1::GetBlockResponse* response) const;
@@ -52,8 +50,5 @@ class LedgerService final : public v1::Ledger::Service {
   LedgerServiceContext ctx_;
   Admission admission_;
 };
-
-// The gRPC status carrying `status`'s code and message.
-grpc::Status ToGrpc(const tadori::Status& status);
 
 }  // namespace tadori

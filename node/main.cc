@@ -24,6 +24,7 @@
 #include "node/ledger_service.h"
 #include "node/mempool.h"
 #include "node/solo_validator.h"
+#include "node/trace_service.h"
 
 namespace {
 
@@ -91,12 +92,15 @@ int RunDev(const Options& opt, const sigset_t& signals) {
       .on_admitted = [&validator] { validator.Nudge(); },
   });
 
+  TraceService trace_service(**store);
+
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int bound_port = 0;
   builder.AddListeningPort(opt.listen, grpc::InsecureServerCredentials(), &bound_port);
   builder.RegisterService(&service);
+  builder.RegisterService(&trace_service);
   builder.SetMaxReceiveMessageSize(static_cast<int>(kBlockSizeBytesMax));
   builder.SetMaxSendMessageSize(static_cast<int>(kBlockSizeBytesMax + 1024 * 1024));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();

@@ -125,7 +125,7 @@ Status SoloValidator::ProduceBlock() {
   TADORI_ASSIGN_OR_RETURN(ExecutedBlock executed,
                           ExecuteBlock(store_.state(), height, draft.timestamp_ms, block.txs));
   TADORI_RETURN_IF_ERROR(
-      store_.CommitBlock(block, executed.results, executed.writes, {}, /*sync=*/true));
+      store_.CommitBlock(block, executed.results, executed.writes, executed.index, /*sync=*/true));
 
   std::vector<Hash> ids;
   std::vector<v1::TxResult> results;

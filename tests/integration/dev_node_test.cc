@@ -15,50 +15,17 @@
 #include "ledger/store.h"
 #include "ledger/transaction.h"
 #include "node/dev_identity.h"
+#include "tests/integration/ledger_calls.h"
 #include "tests/integration/node_process.h"
 
 namespace tadori::testing {
 namespace {
 
-PrivateKey LoadKey(const std::string& path) {
-  auto pem = ReadFileToString(path, 8192);
-  EXPECT_TRUE(pem.ok()) << pem.status().ToString();
-  auto key = PrivateKey::FromPem(*pem);
-  EXPECT_TRUE(key.ok()) << key.status().ToString();
-  return *key;
-}
+constexpr char kGtin[] = "00614141000012";
 
-v1::TransactionBody CreateLotBody(const std::string& code, uint64_t valid_until) {
-  v1::TransactionBody body;
-  body.set_chain_id(kDevChainId);
-  Bytes nonce = NewNonce();
-  body.set_nonce(std::string(nonce.begin(), nonce.end()));
-  body.set_valid_until_height(valid_until);
-  v1::CreateLot* lot = body.mutable_create_lot();
-  lot->set_lot_code(code);
-  lot->set_product("tomatoes");
-  lot->set_quantity_milli(5'000'000);
-  lot->set_unit("kg");
-  lot->set_location("urn:epc:id:sgln:0614141.00001.0");
-  return body;
-}
-
-grpc::Status Submit(v1::Ledger::Stub& stub, const v1::SignedTransaction& tx, bool wait,
-                    v1::SubmitResponse* resp) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-  v1::SubmitRequest req;
-  *req.mutable_tx() = tx;
-  req.set_wait_for_commit(wait);
-  return stub.Submit(&ctx, req, resp);
-}
-
-uint64_t Height(v1::Ledger::Stub& stub) {
-  grpc::ClientContext ctx;
-  v1::StatusRequest req;
-  v1::StatusResponse resp;
-  EXPECT_TRUE(stub.Status(&ctx, req, &resp).ok());
-  return resp.height();
+// A harvesting event creating lot `code`, as a signed-ready body valid until `valid_until`.
+v1::TransactionBody HarvestBody(const std::string& code, uint64_t valid_until) {
+  return DevBody(HarvestPayload(code, kGtin), valid_until);
 }
 
 Result<GenesisInfo> StoredGenesis(const Store& store) {
@@ -67,14 +34,19 @@ Result<GenesisInfo> StoredGenesis(const Store& store) {
   return DecodeGenesis(*bytes);
 }
 
-// The crash test of the foundation issue: 2,000 signed transactions, SIGKILL mid-burst,
-// restart, every acknowledged commit is still there, and the chain re-verifies.
+// The crash test of the foundation issue: 2,000 signed transactions (EPCIS harvesting
+// events), SIGKILL mid-burst, restart, every acknowledged commit is still there, and the
+// chain re-verifies.
 TEST(DevNode, KillNineMidBurstLosesNothingAcknowledged) {
   TempDir dir;
   const std::string data = dir.path() + "/node";
   NodeProcess node(data, FreeLoopbackPort());
   ASSERT_TRUE(node.Start()) << "tadorid did not start; see " << data << ".log";
   PrivateKey admin = LoadKey(data + "/admin.key");
+  {
+    auto stub = node.Stub();
+    ASSERT_EQ(ResultCode(Commit(*stub, ProductPayload(kGtin), admin)), grpc::StatusCode::OK);
+  }
 
   constexpr int kTxCount = 2000;
   constexpr int kClients = 32;
@@ -82,7 +54,7 @@ TEST(DevNode, KillNineMidBurstLosesNothingAcknowledged) {
   std::vector<v1::SignedTransaction> txs;
   std::vector<Hash> ids;
   for (int i = 0; i < kTxCount; ++i) {
-    txs.push_back(SignTransaction(CreateLotBody("LOT-" + std::to_string(i), 5000), admin));
+    txs.push_back(SignTransaction(HarvestBody("LOT-" + std::to_string(i), 5000), admin));
     ids.push_back(Sha256(AsBytes(txs.back().body())));
   }
 
@@ -164,7 +136,7 @@ TEST(DevNode, KillNineMidBurstLosesNothingAcknowledged) {
   auto report = CheckChain(**store, *genesis);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->blocks_checked, final_height);
-  EXPECT_EQ(report->txs_checked, static_cast<uint64_t>(kTxCount));
+  EXPECT_EQ(report->txs_checked, static_cast<uint64_t>(kTxCount) + 1);  // + the product
 }
 
 class DevNodeRequests : public ::testing::Test {
@@ -173,8 +145,11 @@ class DevNodeRequests : public ::testing::Test {
     node_ = std::make_unique<NodeProcess>(dir_.path() + "/node", FreeLoopbackPort());
     ASSERT_TRUE(node_->Start());
     stub_ = node_->Stub();
+    trace_ = node_->TraceStub();
     admin_ = LoadKey(node_->data_dir() + "/admin.key");
-    partner_ = LoadKey(node_->data_dir() + "/partner.key");
+    wholesale_ = LoadKey(node_->data_dir() + "/keys/hakata-wholesale.key");
+    ASSERT_EQ(ResultCode(CommitOk(DevBody(ProductPayload(kGtin), 100), *admin_)),
+              grpc::StatusCode::OK);
   }
   void TearDown() override {
     if (node_) {
@@ -193,11 +168,12 @@ class DevNodeRequests : public ::testing::Test {
   TempDir dir_;
   std::unique_ptr<NodeProcess> node_;
   std::unique_ptr<v1::Ledger::Stub> stub_;
-  std::optional<PrivateKey> admin_, partner_;
+  std::unique_ptr<v1::Trace::Stub> trace_;
+  std::optional<PrivateKey> admin_, wholesale_;
 };
 
 TEST_F(DevNodeRequests, BadRequestsGetSpecificCodesAndChangeNothing) {
-  CommitOk(CreateLotBody("L-OK", 100), *admin_);
+  CommitOk(HarvestBody("L-OK", 100), *admin_);
   const uint64_t height = Height(*stub_);
 
   v1::SubmitResponse resp;
@@ -205,32 +181,30 @@ TEST_F(DevNodeRequests, BadRequestsGetSpecificCodesAndChangeNothing) {
   garbage.set_body("not a protobuf \xff\xff");
   garbage.set_signer_key_id(std::string(32, 'k'));
   garbage.set_signature(std::string(64, 's'));
-  EXPECT_EQ(Submit(*stub_, garbage, false, &resp).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Submit(*stub_, garbage, false, &resp).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 
-  v1::TransactionBody wrong_chain = CreateLotBody("L-X", 100);
+  v1::TransactionBody wrong_chain = HarvestBody("L-X", 100);
   wrong_chain.set_chain_id("other-chain");
   EXPECT_EQ(Submit(*stub_, SignTransaction(wrong_chain, *admin_), false, &resp).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
 
-  v1::TransactionBody expired = CreateLotBody("L-Y", height);  // valid_until == head
+  v1::TransactionBody expired = HarvestBody("L-Y", height);  // valid_until == head
   EXPECT_EQ(Submit(*stub_, SignTransaction(expired, *admin_), false, &resp).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
 
   auto stranger = PrivateKey::Generate(KeyType::kP256);
   ASSERT_TRUE(stranger.ok());
-  EXPECT_EQ(Submit(*stub_, SignTransaction(CreateLotBody("L-Z", 100), *stranger), false, &resp)
+  EXPECT_EQ(Submit(*stub_, SignTransaction(HarvestBody("L-Z", 100), *stranger), false, &resp)
                 .error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
 
-  v1::SignedTransaction forged = SignTransaction(CreateLotBody("L-F", 100), *admin_);
+  v1::SignedTransaction forged = SignTransaction(HarvestBody("L-F", 100), *admin_);
   std::string sig = forged.signature();
   sig[5] ^= 0x01;
   forged.set_signature(sig);
-  EXPECT_EQ(Submit(*stub_, forged, false, &resp).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Submit(*stub_, forged, false, &resp).error_code(), grpc::StatusCode::UNAUTHENTICATED);
 
-  v1::SignedTransaction once = SignTransaction(CreateLotBody("L-ONCE", 100), *admin_);
+  v1::SignedTransaction once = SignTransaction(HarvestBody("L-ONCE", 100), *admin_);
   ASSERT_TRUE(Submit(*stub_, once, true, &resp).ok());
   EXPECT_EQ(Submit(*stub_, once, true, &resp).error_code(), grpc::StatusCode::ALREADY_EXISTS);
 
@@ -257,61 +231,83 @@ TEST_F(DevNodeRequests, BadRequestsGetSpecificCodesAndChangeNothing) {
   grpc::ClientContext ctx4;
   v1::GetLotRequest lot_req;
   lot_req.set_lot_code("L-OK");
-  v1::LotRecord lot;
-  ASSERT_TRUE(stub_->GetLot(&ctx4, lot_req, &lot).ok());
-  EXPECT_EQ(lot.quantity_milli(), 5'000'000);
+  v1::LotView lot;
+  ASSERT_TRUE(trace_->GetLot(&ctx4, lot_req, &lot).ok());
+  EXPECT_EQ(lot.lot().created_quantity_milli(), 5'000'000);
+  EXPECT_EQ(lot.remaining_quantity_milli(), 5'000'000);
   grpc::ClientContext ctx5;
   lot_req.set_lot_code("L-X");
-  EXPECT_EQ(stub_->GetLot(&ctx5, lot_req, &lot).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(trace_->GetLot(&ctx5, lot_req, &lot).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+// An OBJECT OBSERVE event with `biz_step` of 2 t of lot L-SHIP from `from` to `to`.
+v1::TransactionBody CustodyEvent(const std::string& biz_step, const std::string& from = "dev",
+                                 const std::string& to = "hakata-wholesale") {
+  v1::TransactionBody p;
+  v1::EpcisEvent* e = p.mutable_record_event()->mutable_event();
+  e->set_type(v1::OBJECT_EVENT);
+  e->set_event_time("2026-11-20T11:00:00+09:00");
+  e->set_event_time_zone_offset("+09:00");
+  e->set_action(v1::OBSERVE);
+  e->set_biz_step(biz_step);
+  v1::QuantityElement* q = e->add_quantity_list();
+  q->set_lot_code("L-SHIP");
+  q->set_product(kGtin);
+  q->set_quantity_milli(2'000'000);
+  q->set_unit("KGM");
+  for (auto* list : {e->mutable_source_list(), e->mutable_destination_list()}) {
+    const bool source = list == e->mutable_source_list();
+    v1::PartyRef* party = list->Add();
+    party->set_type("owning_party");
+    party->set_id(source ? from : to);
+    v1::PartyRef* where = list->Add();
+    where->set_type("location");
+    where->set_id(source ? "urn:epc:id:sgln:0614141.00001.0" : "urn:epc:id:sgln:4569952.20001.0");
+  }
+  v1::BizTransaction* doc = e->add_biz_transaction_list();
+  doc->set_type("desadv");
+  doc->set_id("ASN-1");
+  return p;
 }
 
 TEST_F(DevNodeRequests, ShipAndReceiveBetweenOrganisationsWithCustodyChecks) {
-  CommitOk(CreateLotBody("L-SHIP", 100), *admin_);
+  CommitOk(HarvestBody("L-SHIP", 100), *admin_);
 
-  v1::TransactionBody ship;
-  ship.set_chain_id(kDevChainId);
-  Bytes nonce = NewNonce();
-  ship.set_nonce(std::string(nonce.begin(), nonce.end()));
-  ship.set_valid_until_height(100);
-  ship.mutable_ship_lot()->set_lot_code("L-SHIP");
-  ship.mutable_ship_lot()->set_to_org("partner");
-  // The partner is not the custodian: committed, but refused by chaincode.
-  v1::SubmitResponse refused = CommitOk(ship, *partner_);
-  EXPECT_EQ(refused.result().code(), static_cast<uint32_t>(grpc::StatusCode::PERMISSION_DENIED));
-  nonce = NewNonce();
-  ship.set_nonce(std::string(nonce.begin(), nonce.end()));
-  v1::SubmitResponse shipped = CommitOk(ship, *admin_);
-  EXPECT_EQ(shipped.result().code(), 0u) << shipped.result().message();
+  // The wholesaler does not hold the lot: committed, but refused by chaincode.
+  v1::SubmitResponse refused = CommitOk(
+      DevBody(CustodyEvent("shipping", "hakata-wholesale", "tenjin-bistro"), 100), *wholesale_);
+  EXPECT_EQ(ResultCode(refused), grpc::StatusCode::PERMISSION_DENIED) << refused.result().message();
+  v1::SubmitResponse shipped = CommitOk(DevBody(CustodyEvent("shipping"), 100), *admin_);
+  EXPECT_EQ(ResultCode(shipped), grpc::StatusCode::OK) << shipped.result().message();
 
-  v1::TransactionBody receive = ship;
-  nonce = NewNonce();
-  receive.set_nonce(std::string(nonce.begin(), nonce.end()));
-  receive.mutable_receive_lot()->set_lot_code("L-SHIP");
-  v1::SubmitResponse wrong = CommitOk(receive, *admin_);
-  EXPECT_EQ(wrong.result().code(), static_cast<uint32_t>(grpc::StatusCode::PERMISSION_DENIED));
-  nonce = NewNonce();
-  receive.set_nonce(std::string(nonce.begin(), nonce.end()));
-  v1::SubmitResponse received = CommitOk(receive, *partner_);
-  EXPECT_EQ(received.result().code(), 0u) << received.result().message();
+  // Only the named destination receives.
+  v1::SubmitResponse wrong = CommitOk(DevBody(CustodyEvent("receiving"), 100), *admin_);
+  EXPECT_NE(ResultCode(wrong), grpc::StatusCode::OK);
+  v1::SubmitResponse received = CommitOk(DevBody(CustodyEvent("receiving"), 100), *wholesale_);
+  EXPECT_EQ(ResultCode(received), grpc::StatusCode::OK) << received.result().message();
 
   grpc::ClientContext ctx;
   v1::GetLotRequest req;
   req.set_lot_code("L-SHIP");
-  v1::LotRecord lot;
-  ASSERT_TRUE(stub_->GetLot(&ctx, req, &lot).ok());
-  EXPECT_EQ(lot.custodian_org(), "partner");
-  EXPECT_EQ(lot.state(), v1::LOT_STATE_HELD);
+  v1::LotView lot;
+  ASSERT_TRUE(trace_->GetLot(&ctx, req, &lot).ok());
+  EXPECT_EQ(lot.lot().in_transit_size(), 0);
+  std::map<std::string, int64_t> held;
+  for (const auto& h : lot.lot().holdings()) held[h.org_id()] = h.quantity_milli();
+  EXPECT_EQ(held["dev"], 3'000'000);
+  EXPECT_EQ(held["hakata-wholesale"], 2'000'000);
+  EXPECT_EQ(lot.remaining_quantity_milli(), 5'000'000);
 }
 
 TEST_F(DevNodeRequests, RestartContinuesAtSameHeightAndStreamsEveryBlock) {
-  for (int i = 0; i < 3; ++i) CommitOk(CreateLotBody("L-R" + std::to_string(i), 100), *admin_);
+  for (int i = 0; i < 3; ++i) CommitOk(HarvestBody("L-R" + std::to_string(i), 100), *admin_);
   const uint64_t height = Height(*stub_);
   ASSERT_GE(height, 1u);
   ASSERT_EQ(node_->Stop(), 0);
   ASSERT_TRUE(node_->Start());
   stub_ = node_->Stub();
   EXPECT_EQ(Height(*stub_), height);
-  CommitOk(CreateLotBody("L-AFTER", 200), *admin_);
+  CommitOk(HarvestBody("L-AFTER", 200), *admin_);
   const uint64_t after = Height(*stub_);
   EXPECT_EQ(after, height + 1);
 

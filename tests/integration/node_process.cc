@@ -119,8 +119,11 @@ int NodeProcess::Stop(int timeout_ms) {
 }
 
 std::unique_ptr<v1::Ledger::Stub> NodeProcess::Stub() const {
-  return v1::Ledger::NewStub(
-      grpc::CreateChannel(address(), grpc::InsecureChannelCredentials()));
+  return v1::Ledger::NewStub(grpc::CreateChannel(address(), grpc::InsecureChannelCredentials()));
+}
+
+std::unique_ptr<v1::Trace::Stub> NodeProcess::TraceStub() const {
+  return v1::Trace::NewStub(grpc::CreateChannel(address(), grpc::InsecureChannelCredentials()));
 }
 
 }  // namespace tadori::testing

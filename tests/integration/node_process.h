@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tadori/v1/ledger.grpc.pb.h"
+#include "tadori/v1/trace.grpc.pb.h"
 
 namespace tadori::testing {
 
@@ -41,6 +42,7 @@ class NodeProcess {
 
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   std::unique_ptr<v1::Ledger::Stub> Stub() const;
+  std::unique_ptr<v1::Trace::Stub> TraceStub() const;
   const std::string& data_dir() const { return data_dir_; }
 
  private:

@@ -1,8 +1,9 @@
 // tadori-bench-store: how fast ledger/store commits blocks to LevelDB.
 //
-// For each block size it builds signed blocks of create_lot transactions (built before the
-// clock starts), then times Store::CommitBlock of each block with its results, one state
-// write and one index entry per transaction, synced and unsynced. Prints blocks/s and tx/s.
+// For each block size it builds signed blocks of record_event transactions (EPCIS harvesting
+// events of realistic size, built before the clock starts), then times Store::CommitBlock of
+// each block with its results, one state write and one index entry per transaction, synced
+// and unsynced. Prints blocks/s and tx/s.
 // Execution and signature checks are not included: this is the storage limit alone.
 #include <unistd.h>
 
@@ -57,11 +58,27 @@ std::vector<DecodedTransaction> MakeTxs(const PrivateKey& key, size_t count, siz
     Bytes nonce = NewNonce();
     body.set_nonce(std::string(nonce.begin(), nonce.end()));
     body.set_valid_until_height(1'000);
-    v1::CreateLot* lot = body.mutable_create_lot();
-    lot->set_lot_code("LOT-" + std::to_string(first + i));
-    lot->set_product("tomatoes");
-    lot->set_quantity_milli(1'000'000);
-    lot->set_unit("kg");
+    // A harvesting event the size of a real one: the storage benchmark only needs bytes.
+    v1::EpcisEvent* e = body.mutable_record_event()->mutable_event();
+    e->set_type(v1::OBJECT_EVENT);
+    e->set_event_time("2026-11-20T06:30:00+09:00");
+    e->set_event_time_zone_offset("+09:00");
+    e->set_action(v1::ADD);
+    e->set_biz_step("harvesting");
+    e->set_disposition("active");
+    e->set_read_point("urn:epc:id:sgln:4569951.10001.0");
+    e->set_biz_location("urn:epc:id:sgln:4569951.10001.0");
+    v1::QuantityElement* q = e->add_quantity_list();
+    q->set_lot_code("LOT-" + std::to_string(first + i));
+    q->set_product("04569951000010");
+    q->set_quantity_milli(1'000'000);
+    q->set_unit("KGM");
+    v1::BizTransaction* doc = e->add_biz_transaction_list();
+    doc->set_type("prodorder");
+    doc->set_id("KF-HARVEST-" + std::to_string(first + i));
+    e->mutable_ilmd()->set_harvest_date("2026-11-20");
+    e->mutable_ilmd()->set_harvest_location("urn:epc:id:sgln:4569951.10001.0");
+    e->mutable_ilmd()->set_tlc_source("urn:epc:id:sgln:4569951.10001.0");
     auto tx = DecodeTransaction(SignTransaction(body, key));
     TADORI_CHECK(tx.ok());
     out.push_back(std::move(*tx));
@@ -125,7 +142,8 @@ void Run(const Fixture& f, size_t txs_per_block, size_t blocks, bool sync) {
 int main() {
   using tadori::Run;
   auto f = tadori::MakeFixture();
-  std::printf("tadori-bench-store: Store::CommitBlock (block build, sign and commit; no execution)\n");
+  std::printf(
+      "tadori-bench-store: Store::CommitBlock (block build, sign and commit; no execution)\n");
   for (bool sync : {true, false}) {
     Run(f, 1, 500, sync);
     Run(f, 100, 100, sync);

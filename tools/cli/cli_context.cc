@@ -28,16 +28,31 @@ int ReportUsage(std::string_view what, const Status& status) {
   return kExitUsage;
 }
 
-std::unique_ptr<v1::Ledger::Stub> ConnectLedger(CliContext& ctx) {
+namespace {
+// The node address, or nullopt after reporting a bad one.
+std::optional<std::string> ChooseNode(CliContext& ctx) {
   std::optional<std::string> flag;
   if (!ctx.node_flag.empty()) flag = ctx.node_flag;
   const std::string env_name(client::kNodeEnvVar);
   Result<std::string> address = client::ResolveNodeAddress(flag, std::getenv(env_name.c_str()));
   if (!address.ok()) {
     ctx.exit_code = ReportUsage("choosing the node", address.status());
-    return nullptr;
+    return std::nullopt;
   }
+  return *address;
+}
+}  // namespace
+
+std::unique_ptr<v1::Ledger::Stub> ConnectLedger(CliContext& ctx) {
+  std::optional<std::string> address = ChooseNode(ctx);
+  if (!address) return nullptr;
   return client::NewLedgerStub(*address);
+}
+
+std::unique_ptr<v1::Trace::Stub> ConnectTrace(CliContext& ctx) {
+  std::optional<std::string> address = ChooseNode(ctx);
+  if (!address) return nullptr;
+  return client::NewTraceStub(*address);
 }
 
 void PrintLine(std::string_view text) {

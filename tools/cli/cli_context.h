@@ -7,6 +7,7 @@
 
 #include "ledger/status.h"
 #include "tadori/v1/ledger.grpc.pb.h"
+#include "tadori/v1/trace.grpc.pb.h"
 
 namespace tadori::cli {
 
@@ -28,6 +29,8 @@ int ReportUsage(std::string_view what, const Status& status);
 // A Ledger stub for the node chosen by --node / $TADORI_NODE / the default. On a bad
 // address it reports the usage error, sets ctx.exit_code and returns nullptr.
 std::unique_ptr<v1::Ledger::Stub> ConnectLedger(CliContext& ctx);
+// The same for the Trace service (lots, traces, events, readings, recalls, pilot reports).
+std::unique_ptr<v1::Trace::Stub> ConnectTrace(CliContext& ctx);
 
 // Prints `text` and a newline to stdout and flushes (streamed output reaches pipes at once).
 void PrintLine(std::string_view text);

@@ -12,7 +12,12 @@ namespace tadori::cli {
 void AddKeygenCommand(CLI::App& app, CliContext& ctx);  // keygen
 void AddStatusCommand(CLI::App& app, CliContext& ctx);  // status
 void AddSubmitCommand(CLI::App& app, CliContext& ctx);  // submit
-void AddReadCommands(CLI::App& app, CliContext& ctx);   // tx get, block get, lot get
+void AddReadCommands(CLI::App& app, CliContext& ctx);   // tx get, block get
 void AddFollowCommand(CLI::App& app, CliContext& ctx);  // blocks follow
+// lot show, trace back|forward, events
+void AddTraceReadCommands(CLI::App& app, CliContext& ctx);
+void AddReadingsCommands(CLI::App& app, CliContext& ctx);  // readings, readings sign
+void AddRecallCommands(CLI::App& app, CliContext& ctx);    // recall issue|scope
+void AddPilotCommands(CLI::App& app, CliContext& ctx);     // pilot list|show|submit|amend|finding
 
 }  // namespace tadori::cli

@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
   AddSubmitCommand(app, ctx);
   AddReadCommands(app, ctx);
   AddFollowCommand(app, ctx);
+  AddTraceReadCommands(app, ctx);
+  AddReadingsCommands(app, ctx);
+  AddRecallCommands(app, ctx);
+  AddPilotCommands(app, ctx);
 
   // CLI11 reports bad command lines (and --help) by exception; they stop here.
   try {

@@ -1,8 +1,5 @@
-// tadori tx get / block get / lot get: one request, one answer.
-#include <chrono>
-
-#include <grpcpp/client_context.h>
-
+// tadori tx get / block get: one request, one answer.
+#include "tools/cli/answer.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/render.h"
 #include "tools/cli/selectors.h"
@@ -14,27 +11,9 @@ namespace tadori::cli {
 namespace {
 
 struct ReadOptions {
-  std::string target;  // tx id, block height or hash, lot code
+  std::string target;  // tx id, block height or hash
   bool json = false;
 };
-
-void SetReadDeadline(grpc::ClientContext& call) {
-  call.set_deadline(std::chrono::system_clock::now() +
-                    std::chrono::milliseconds(client::kReadDeadlineMs));
-}
-
-// Prints the answer as JSON or as the human rendering.
-template <typename Message, typename Renderer>
-int PrintAnswer(const Message& answer, bool json, Renderer render) {
-  if (json) {
-    PrintLine(ToJson(answer));
-  } else {
-    std::string text = render(answer);
-    if (!text.empty() && text.back() == '\n') text.pop_back();
-    PrintLine(text);
-  }
-  return kExitOk;
-}
 
 int RunTxGet(CliContext& ctx, const ReadOptions& opt) {
   Result<Hash> id = ParseTxId(opt.target);
@@ -64,19 +43,6 @@ int RunBlockGet(CliContext& ctx, const ReadOptions& opt) {
   return PrintAnswer(answer, opt.json, RenderBlock);
 }
 
-int RunLotGet(CliContext& ctx, const ReadOptions& opt) {
-  auto stub = ConnectLedger(ctx);
-  if (stub == nullptr) return ctx.exit_code;
-  v1::GetLotRequest request;
-  request.set_lot_code(opt.target);
-  grpc::ClientContext call;
-  SetReadDeadline(call);
-  v1::LotRecord answer;
-  const grpc::Status rpc = stub->GetLot(&call, request, &answer);
-  if (!rpc.ok()) return ReportFailure("getting lot " + opt.target, client::FromGrpc(rpc));
-  return PrintAnswer(answer, opt.json, RenderLot);
-}
-
 // Adds `group get TARGET [--json]` running `run`.
 void AddGet(CLI::App& group, CliContext& ctx, const std::string& what, const std::string& arg,
             int (*run)(CliContext&, const ReadOptions&)) {
@@ -97,10 +63,6 @@ void AddReadCommands(CLI::App& app, CliContext& ctx) {
   CLI::App* block = app.add_subcommand("block", "blocks");
   block->require_subcommand(1);
   AddGet(*block, ctx, "block", "HEIGHT|HASH", RunBlockGet);
-
-  CLI::App* lot = app.add_subcommand("lot", "traceability lots");
-  lot->require_subcommand(1);
-  AddGet(*lot, ctx, "lot", "CODE", RunLotGet);
 }
 
 }  // namespace tadori::cli

@@ -27,31 +27,6 @@ std::string PayloadJson(const v1::TransactionBody& body) {
   return ToJson(body.GetReflection()->GetMessage(body, field));
 }
 
-std::string LotStateName(v1::LotState state) {
-  switch (state) {
-    case v1::LOT_STATE_HELD:
-      return "held";
-    case v1::LOT_STATE_IN_TRANSIT:
-      return "in transit";
-    default:
-      return "unspecified";
-  }
-}
-
-// "5000.000" for 5000000 milli-units: exact integer arithmetic, no floating point.
-std::string FormatMilli(int64_t milli) {
-  const bool negative = milli < 0;
-  const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(milli) : milli;
-  const uint64_t frac = magnitude % 1000;
-  std::string out = negative ? "-" : "";
-  out += std::to_string(magnitude / 1000);
-  out += '.';
-  out += static_cast<char>('0' + frac / 100);
-  out += static_cast<char>('0' + frac / 10 % 10);
-  out += static_cast<char>('0' + frac % 10);
-  return out;
-}
-
 }  // namespace
 
 std::string ToJson(const google::protobuf::Message& message) {
@@ -62,6 +37,19 @@ std::string ToJson(const google::protobuf::Message& message) {
   const auto status = google::protobuf::util::MessageToJsonString(message, &out, options);
   // Printing a well-formed in-memory message cannot fail; if it does, stay valid JSON.
   if (!status.ok()) return "{}";
+  return out;
+}
+
+std::string FormatMilli(int64_t milli) {
+  const bool negative = milli < 0;
+  const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(milli) : milli;
+  const uint64_t frac = magnitude % 1000;
+  std::string out = negative ? "-" : "";
+  out += std::to_string(magnitude / 1000);
+  out += '.';
+  out += static_cast<char>('0' + frac / 100);
+  out += static_cast<char>('0' + frac / 10 % 10);
+  out += static_cast<char>('0' + frac % 10);
   return out;
 }
 
@@ -165,22 +153,6 @@ std::string RenderTransaction(const v1::GetTransactionResponse& t) {
       {"", PayloadJson(body)},
       {"result", FormatResult(t.result())},
   });
-}
-
-std::string RenderLot(const v1::LotRecord& lot) {
-  Fields fields = {
-      {"lot code", lot.lot_code()},
-      {"product", lot.product()},
-      {"quantity", FormatMilli(lot.quantity_milli()) + " " + lot.unit()},
-      {"location", lot.location()},
-      {"creator org", lot.creator_org()},
-      {"custodian org", lot.custodian_org()},
-      {"state", LotStateName(lot.state())},
-  };
-  if (!lot.destination_org().empty()) fields.push_back({"destination org", lot.destination_org()});
-  fields.push_back({"created at", "height " + std::to_string(lot.created_height())});
-  fields.push_back({"updated at", "height " + std::to_string(lot.updated_height())});
-  return RenderFields(fields);
 }
 
 }  // namespace tadori::cli

@@ -24,6 +24,9 @@ std::string FormatTimeMs(int64_t unix_ms);
 // Hex of a protobuf bytes field; "-" when empty.
 std::string HexOrDash(const std::string& bytes);
 
+// "5000.000" for 5000000 milli-units: exact integer arithmetic, no floating point.
+std::string FormatMilli(int64_t milli);
+
 // "OK" or "NOT_FOUND: lot L1 does not exist".
 std::string FormatResult(const v1::TxResult& result);
 
@@ -32,6 +35,5 @@ std::string RenderBlock(const v1::GetBlockResponse& block);
 // One line per block for `tadori blocks follow` (no trailing newline).
 std::string RenderBlockLine(const v1::GetBlockResponse& block);
 std::string RenderTransaction(const v1::GetTransactionResponse& tx);
-std::string RenderLot(const v1::LotRecord& lot);
 
 }  // namespace tadori::cli

@@ -27,4 +27,9 @@ std::unique_ptr<v1::Ledger::Stub> NewLedgerStub(const std::string& address,
   return v1::Ledger::NewStub(OpenChannel(address, options));
 }
 
+std::unique_ptr<v1::Trace::Stub> NewTraceStub(const std::string& address,
+                                              const ChannelOptions& options) {
+  return v1::Trace::NewStub(OpenChannel(address, options));
+}
+
 }  // namespace tadori::client

@@ -7,6 +7,7 @@
 #include <grpcpp/channel.h>
 
 #include "tadori/v1/ledger.grpc.pb.h"
+#include "tadori/v1/trace.grpc.pb.h"
 
 namespace tadori::client {
 
@@ -28,5 +29,9 @@ std::shared_ptr<grpc::Channel> OpenChannel(const std::string& address,
 // A Ledger stub on a new channel to `address`.
 std::unique_ptr<v1::Ledger::Stub> NewLedgerStub(const std::string& address,
                                                 const ChannelOptions& options = {});
+
+// A Trace stub (lots, traces, events, readings, recalls, pilot reports) on a new channel.
+std::unique_ptr<v1::Trace::Stub> NewTraceStub(const std::string& address,
+                                              const ChannelOptions& options = {});
 
 }  // namespace tadori::client

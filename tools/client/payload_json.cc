@@ -10,7 +10,7 @@ namespace tadori::client {
 
 namespace {
 
-// "registerMember, createLot, ...": the payload oneof's members in JSON spelling.
+// "registerMember, recordEvent, ...": the payload oneof's members in JSON spelling.
 std::string PayloadChoices() {
   const auto* oneof = v1::TransactionBody::descriptor()->FindOneofByName("payload");
   std::string out;

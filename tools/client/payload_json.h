@@ -2,8 +2,9 @@
 //
 // A payload file holds one object or an array of objects, each a TransactionBody with
 // exactly one payload set, e.g.
-//   {"createLot": {"lotCode": "L1", "product": "tomatoes", "quantityMilli": "5000000",
-//                  "unit": "kg", "location": "urn:epc:id:sgln:0614141.00001.0"}}
+//   {"registerProduct": {"gtin": "04912345000017", "description": "Cabbage, winter",
+//                        "onFoodTraceabilityList": true}}
+// (tools/data/kyushu/ has one file for every payload kind, EPCIS events included).
 // Field names may be lowerCamelCase or the .proto snake_case. The envelope fields
 // (chainId, nonce, validUntilHeight, createdAtMs) are the client's job, so a file that
 // sets them is refused rather than silently overridden.
@@ -27,7 +28,7 @@ inline constexpr size_t kPayloadFileEntriesMax = 100'000;
 // entry with no payload, and an entry that sets an envelope field.
 Result<std::vector<v1::TransactionBody>> ParsePayloads(std::string_view json);
 
-// The name of the payload set in `body` ("create_lot"), or "none".
+// The name of the payload set in `body` ("record_event"), or "none".
 std::string_view PayloadName(const v1::TransactionBody& body);
 
 }  // namespace tadori::client

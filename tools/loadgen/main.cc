@@ -1,10 +1,15 @@
-// tadori-loadgen: offers a node signed create_lot transactions and reports, honestly, how
-// many it committed and how fast. See run.h for the mode and report.h for the definitions.
+// tadori-loadgen: offers a node signed EPCIS harvesting events (record_event, each creating
+// a lot) and reports, honestly, how many it committed and how fast. See run.h for the mode,
+// report.h for the definitions and workload.h for the transactions.
+//
+// Before the clock starts it registers the product it harvests (kLoadgenProductGtin) unless
+// --product names one already registered; a product that already exists is fine.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 
 #include <fmt/format.h>
+#include <grpcpp/client_context.h>
 #include <CLI/CLI.hpp>
 
 #include "ledger/limits.h"
@@ -38,6 +43,7 @@ struct Options {
   int settle_ms = 30'000;
   bool no_verify = false;
   std::string lot_prefix;
+  std::string product;  // empty: register and use kLoadgenProductGtin
 };
 
 // Verifies the first transaction's signature repeatedly for about half a second.
@@ -68,6 +74,24 @@ void Note(const Options& opt, const std::string& line) {
   std::fflush(opt.json ? stderr : stdout);
 }
 
+// Registers the loadgen product; OK when it commits or already exists.
+Status EnsureProduct(v1::Ledger::Stub& stub, const PrivateKey& key) {
+  TADORI_ASSIGN_OR_RETURN(v1::SignedTransaction tx,
+                          client::PrepareTransaction(stub, LoadgenProductPayload(), key));
+  v1::SubmitRequest request;
+  *request.mutable_tx() = tx;
+  request.set_wait_for_commit(true);
+  grpc::ClientContext call;
+  call.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  v1::SubmitResponse response;
+  const grpc::Status rpc = stub.Submit(&call, request, &response);
+  if (!rpc.ok()) return client::FromGrpc(rpc);
+  if (!response.committed()) return Status::DeadlineExceeded("product registration not committed");
+  const uint32_t code = response.result().code();
+  if (code == 0 || code == static_cast<uint32_t>(Code::kAlreadyExists)) return Status::Ok();
+  return client::StatusFromCode(code, response.result().message());
+}
+
 int Run(const Options& opt) {
   std::optional<std::string> flag;
   if (!opt.node.empty()) flag = opt.node;
@@ -83,15 +107,27 @@ int Run(const Options& opt) {
   Result<client::ChainHead> head = client::FetchChainHead(*stub);
   if (!head.ok()) return Fail("fetching status", head.status());
 
+  std::string product = opt.product;
+  if (product.empty()) {
+    Status registered = EnsureProduct(*stub, *key);
+    if (!registered.ok()) {
+      return Fail(fmt::format("registering product {} (the key must belong to a producer or "
+                              "processor org; or pass --product)",
+                              kLoadgenProductGtin),
+                  registered);
+    }
+    product = kLoadgenProductGtin;
+  }
+
   std::string prefix = opt.lot_prefix;
   if (prefix.empty()) prefix = "lg-" + ToHex(NewNonce()).substr(0, 8) + "-";
-  Note(opt, fmt::format("tadori-loadgen: {} create_lot transactions to {} (chain {}, height {}), "
-                        "{} clients, rate {}",
-                        opt.count, *address, head->chain_id, head->height, opt.clients,
+  Note(opt, fmt::format("tadori-loadgen: {} harvesting events (record_event) of product {} to {} "
+                        "(chain {}, height {}), {} clients, rate {}",
+                        opt.count, product, *address, head->chain_id, head->height, opt.clients,
                         opt.rate > 0 ? fmt::format("{:.1f} tx/s", opt.rate) : "unlimited"));
   const auto sign_start = std::chrono::steady_clock::now();
-  const Workload workload =
-      PresignCreateLots(*head, *key, opt.count, prefix, kValidityBlocks, opt.wait_timeout_ms);
+  const Workload workload = PresignHarvests(*head, *key, opt.count, prefix, product,
+                                            kValidityBlocks, opt.wait_timeout_ms);
   const double presign_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sign_start)
           .count();
@@ -137,7 +173,7 @@ int Run(const Options& opt) {
   if (tally.committed_ok + tally.late_committed_ok == 0) {
     std::fprintf(stderr,
                  "tadori-loadgen: warning: no transaction committed with an OK result; "
-                 "the key must belong to a producer org member or admin\n");
+                 "the key must belong to a producer or processor org member or admin\n");
   }
   if (tally.lost > 0 || tally.unsent > 0 || tally.verify_failed > 0) {
     return Fail("run",
@@ -180,6 +216,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 600'000))
       ->capture_default_str();
   app.add_option("--lot-prefix", opt.lot_prefix, "lot code prefix (default: lg-<random>-)");
+  app.add_option("--product", opt.product,
+                 "GTIN of a registered product to harvest (default: register and use " +
+                     std::string(tadori::loadgen::kLoadgenProductGtin) + ")");
   app.add_flag("--no-verify", opt.no_verify,
                "skip re-reading every committed transaction with GetTransaction");
   app.add_flag("--json", opt.json, "print the report as one JSON object");

@@ -1,13 +1,67 @@
 #include "tools/loadgen/workload.h"
 
+#include <ctime>
+
 #include "ledger/check.h"
 #include "ledger/transaction.h"
 
 namespace tadori::loadgen {
 
-Workload PresignCreateLots(const client::ChainHead& head, const PrivateKey& key, uint64_t count,
-                           const std::string& lot_prefix, uint64_t validity_blocks,
-                           uint32_t wait_timeout_ms) {
+v1::TransactionBody LoadgenProductPayload() {
+  v1::TransactionBody payload;
+  v1::RegisterProduct* product = payload.mutable_register_product();
+  product->set_gtin(kLoadgenProductGtin);
+  product->set_description("tadori-loadgen test produce (leafy greens)");
+  product->set_on_food_traceability_list(true);
+  v1::StorageRange* range = product->add_storage();
+  range->set_sensor_type("temperature");
+  range->set_min_milli(0);
+  range->set_max_milli(5'000);
+  range->set_unit("CEL");
+  return payload;
+}
+
+std::string Rfc3339Utc(int64_t unix_ms) {
+  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buf[32];
+  const size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S+00:00", &utc);
+  TADORI_CHECK(n > 0);
+  return std::string(buf, n);
+}
+
+v1::TransactionBody HarvestPayload(const std::string& lot_code, const std::string& product_gtin,
+                                   int64_t unix_ms) {
+  const std::string time = Rfc3339Utc(unix_ms);
+  v1::TransactionBody payload;
+  v1::EpcisEvent* e = payload.mutable_record_event()->mutable_event();
+  e->set_type(v1::OBJECT_EVENT);
+  e->set_event_time(time);
+  e->set_event_time_zone_offset("+00:00");
+  e->set_action(v1::ADD);
+  e->set_biz_step("harvesting");
+  e->set_disposition("active");
+  e->set_read_point(kLoadgenLocation);
+  e->set_biz_location(kLoadgenLocation);
+  v1::QuantityElement* q = e->add_quantity_list();
+  q->set_lot_code(lot_code);
+  q->set_product(product_gtin);
+  q->set_quantity_milli(1'000);
+  q->set_unit("KGM");
+  v1::BizTransaction* doc = e->add_biz_transaction_list();
+  doc->set_type("prodorder");
+  doc->set_id("loadgen-" + lot_code);
+  v1::Ilmd* ilmd = e->mutable_ilmd();
+  ilmd->set_harvest_date(time.substr(0, 10));
+  ilmd->set_harvest_location(kLoadgenLocation);
+  ilmd->set_tlc_source(kLoadgenLocation);
+  return payload;
+}
+
+Workload PresignHarvests(const client::ChainHead& head, const PrivateKey& key, uint64_t count,
+                         const std::string& lot_prefix, const std::string& product_gtin,
+                         uint64_t validity_blocks, uint32_t wait_timeout_ms) {
   TADORI_CHECK(count >= 1 && count <= kCountMax);
   Workload w;
   w.requests.reserve(count);
@@ -15,13 +69,8 @@ Workload PresignCreateLots(const client::ChainHead& head, const PrivateKey& key,
   w.valid_until.reserve(count);
   const int64_t now_ms = client::WallClockMs();
   for (uint64_t i = 0; i < count; ++i) {
-    v1::TransactionBody payload;
-    v1::CreateLot* lot = payload.mutable_create_lot();
-    lot->set_lot_code(lot_prefix + std::to_string(i));
-    lot->set_product("tadori-loadgen test lot");
-    lot->set_quantity_milli(1000);
-    lot->set_unit("kg");
-    lot->set_location("urn:tadori:loadgen");
+    const v1::TransactionBody payload =
+        HarvestPayload(lot_prefix + std::to_string(i), product_gtin, now_ms);
     const v1::TransactionBody body = client::CompleteBody(payload, head, now_ms, validity_blocks);
     v1::SubmitRequest request;
     *request.mutable_tx() = SignTransaction(body, key);

@@ -1,5 +1,10 @@
 // The transactions a load run submits, built and signed before the clock starts so that
 // signing cost on the client never shows up as node latency.
+//
+// The workload is the first critical tracking event of the food chain: each transaction
+// records one EPCIS ObjectEvent (action ADD, bizStep harvesting) that creates a new lot of
+// a Food Traceability List product, with the FSMA 204 key data elements chaincode requires
+// (harvest date and location, TLC source, a reference document).
 #pragma once
 
 #include <cstdint>
@@ -13,8 +18,13 @@
 
 namespace tadori::loadgen {
 
-// Most transactions one run may pre-sign: each is held in memory (~0.5 KiB) until sent.
+// Most transactions one run may pre-sign: each is held in memory (~0.7 KiB) until sent.
 inline constexpr uint64_t kCountMax = 1'000'000;
+
+// The product the load generator registers (when missing) and harvests by default.
+inline constexpr const char* kLoadgenProductGtin = "04900000000009";
+// Where its harvests happen (an SGLN-style id; locations need not be registered).
+inline constexpr const char* kLoadgenLocation = "urn:epc:id:sgln:0490000.00000.0";
 
 struct Workload {
   std::vector<v1::SubmitRequest> requests;  // ready to send, in order
@@ -22,11 +32,23 @@ struct Workload {
   std::vector<uint64_t> valid_until;        // valid_until_height of requests[i]
 };
 
-// `count` create_lot transactions with lot codes "<lot_prefix><i>", signed by `key`,
-// valid for `validity_blocks` after `head`, each asking the node to wait for the commit up
-// to `wait_timeout_ms`. `count` must be in 1..kCountMax (checked).
-Workload PresignCreateLots(const client::ChainHead& head, const PrivateKey& key, uint64_t count,
-                           const std::string& lot_prefix, uint64_t validity_blocks,
-                           uint32_t wait_timeout_ms);
+// The RegisterProduct payload for kLoadgenProductGtin: on the Food Traceability List,
+// kept at 0..5 °C.
+v1::TransactionBody LoadgenProductPayload();
+
+// A harvesting event payload creating lot `lot_code` of 1 KGM of `product_gtin` at
+// `unix_ms` (written as UTC, "+00:00").
+v1::TransactionBody HarvestPayload(const std::string& lot_code, const std::string& product_gtin,
+                                   int64_t unix_ms);
+
+// "2026-11-25T16:07:18+00:00" for a Unix time in ms (seconds precision).
+std::string Rfc3339Utc(int64_t unix_ms);
+
+// `count` harvesting events with lot codes "<lot_prefix><i>" of `product_gtin`, signed by
+// `key`, valid for `validity_blocks` after `head`, each asking the node to wait for the
+// commit up to `wait_timeout_ms`. `count` must be in 1..kCountMax (checked).
+Workload PresignHarvests(const client::ChainHead& head, const PrivateKey& key, uint64_t count,
+                         const std::string& lot_prefix, const std::string& product_gtin,
+                         uint64_t validity_blocks, uint32_t wait_timeout_ms);
 
 }  // namespace tadori::loadgen

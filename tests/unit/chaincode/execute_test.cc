@@ -36,25 +36,27 @@ std::string Replay(const v1::Genesis& genesis, const std::vector<Step>& steps) {
 TEST_F(ExecuteTest, SameSequenceFromSameGenesisWritesTheSame) {
   PrivateKey extra = NewKey();
   std::vector<Step> steps = {
-      {&farm_admin_, RegisterBody(farm_member_.public_key(), "harvest")},
-      {&dist_admin_, RegisterBody(dist_member_.public_key(), "dock")},
-      {&retail_admin_, RegisterBody(retail_member_.public_key(), "store")},
-      {&farm_admin_, RegisterBody(extra.public_key(), "line 2")},
-      {&farm_member_, CreateBody("LOT-B", 500)},
-      {&farm_member_, CreateBody("LOT-A", 900)},
-      {&dist_member_, CreateBody("LOT-C")},  // refused: no producer role
-      {&farm_member_, ShipBody("LOT-A", "distributor")},
-      {&retail_member_, ReceiveBody("LOT-A")},  // refused: not the destination
-      {&dist_member_, ReceiveBody("LOT-A")},
-      {&farm_admin_, RevokeBody(extra.public_key().id())},
-      {&extra, ShipBody("LOT-B", "retailer")},  // refused: revoked
-      {&dist_admin_, ShipBody("LOT-A", "retailer")},
-      {&retail_member_, ReceiveBody("LOT-A")},
+      {&admin("farm"), RegisterBody(member("farm").public_key(), "harvest")},
+      {&admin("distributor"), RegisterBody(member("distributor").public_key(), "dock")},
+      {&admin("retailer"), RegisterBody(member("retailer").public_key(), "store")},
+      {&admin("farm"), RegisterBody(extra.public_key(), "line 2")},
+      {&member("farm"), ProductBody(kSpinach, true, {Range("temperature", 0, 5000)})},
+      {&member("farm"), CreateBody("LOT-B", 500)},
+      {&member("farm"), CreateBody("LOT-A", 900)},
+      {&member("distributor"), CreateBody("LOT-C")},  // refused: no producer role
+      {&member("farm"), ShipBody("LOT-A", "farm", "distributor", 900)},
+      {&member("retailer"), ReceiveBody("LOT-A", "farm", "retailer", 900)},  // refused
+      {&member("distributor"), ReceiveBody("LOT-A", "farm", "distributor", 900)},
+      {&admin("farm"), RevokeBody(extra.public_key().id())},
+      {&extra, ShipBody("LOT-B", "farm", "retailer", 500)},  // refused: revoked
+      {&admin("distributor"), ShipBody("LOT-A", "distributor", "retailer", 400)},
+      {&member("retailer"), ReceiveBody("LOT-A", "distributor", "retailer", 400)},
   };
   const std::string first = Replay(genesis_, steps);
   const std::string second = Replay(genesis_, steps);
   EXPECT_EQ(first, second);
   EXPECT_NE(first.find(LotStateKey("LOT-A")), std::string::npos);
+  EXPECT_NE(first.find(HeldStateKey("retailer", "LOT-A")), std::string::npos);
   EXPECT_NE(first.find(std::to_string(static_cast<int>(Code::kPermissionDenied)) + ":"),
             std::string::npos);
 }
@@ -71,7 +73,7 @@ TEST_F(ExecuteTest, StoreFailureIsALocalFailure) {
   BrokenState broken;
   StateView view(broken);
   TxContext ctx;
-  ctx.signer = Id(farm_member_);
+  ctx.signer = Id(member("farm"));
   ctx.height = 9;
   v1::TxResult result = Execute(ctx, CreateBody("LOT-1"), view);
   EXPECT_EQ(CodeOf(result), Code::kInternal);
@@ -81,7 +83,7 @@ TEST_F(ExecuteTest, StoreFailureIsALocalFailure) {
 
   EXPECT_EQ(FindLot(broken, "LOT-1").status().code(), Code::kInternal);
   EXPECT_EQ(FindOrg(broken, "farm").status().code(), Code::kInternal);
-  EXPECT_EQ(FindMember(broken, Id(farm_member_)).status().code(), Code::kInternal);
+  EXPECT_EQ(FindMember(broken, Id(member("farm"))).status().code(), Code::kInternal);
 }
 
 TEST_F(ExecuteTest, RefusalIsNotALocalFailure) {
@@ -91,13 +93,13 @@ TEST_F(ExecuteTest, RefusalIsNotALocalFailure) {
 }
 
 TEST_F(ExecuteTest, CorruptRecordIsALocalFailure) {
-  ExpectOk(Run(farm_member_, CreateBody("LOT-1")));
+  ExpectOk(Run(member("farm"), CreateBody("LOT-1")));
   StateView view(ledger_->state());
   view.Put(LotStateKey("LOT-1"), std::string("\xff\xff\xff", 3));
   TxContext ctx;
-  ctx.signer = Id(farm_member_);
+  ctx.signer = Id(member("farm"));
   ctx.height = ledger_->height() + 1;
-  v1::TxResult result = Execute(ctx, ShipBody("LOT-1", "distributor"), view);
+  v1::TxResult result = Execute(ctx, ShipBody("LOT-1", "farm", "distributor"), view);
   EXPECT_TRUE(IsLocalFailure(result)) << result.message();
   EXPECT_EQ(FindLot(view, "LOT-1").status().code(), Code::kInternal);
 }
@@ -107,14 +109,16 @@ TEST_F(ExecuteTest, WritesAreReadBackWithinOneView) {
   // sees the first's write.
   StateView view(ledger_->state());
   TxContext ctx;
-  ctx.signer = Id(farm_member_);
+  ctx.signer = Id(member("farm"));
   ctx.height = ledger_->height() + 1;
   ASSERT_EQ(CodeOf(Execute(ctx, CreateBody("LOT-V"), view)), Code::kOk);
   EXPECT_EQ(CodeOf(Execute(ctx, CreateBody("LOT-V"), view)), Code::kAlreadyExists);
-  ASSERT_EQ(CodeOf(Execute(ctx, ShipBody("LOT-V", "retailer"), view)), Code::kOk);
+  ASSERT_EQ(CodeOf(Execute(ctx, ShipBody("LOT-V", "farm", "retailer", 300), view)), Code::kOk);
   Result<std::optional<v1::LotRecord>> lot = FindLot(view, "LOT-V");
   ASSERT_TRUE(lot.ok() && lot->has_value());
-  EXPECT_EQ((*lot)->state(), v1::LOT_STATE_IN_TRANSIT);
+  ASSERT_EQ((*lot)->in_transit_size(), 1);
+  EXPECT_EQ((*lot)->in_transit(0).quantity_milli(), 300);
+  EXPECT_EQ((*lot)->holdings(0).quantity_milli(), 700);
 }
 
 }  // namespace

@@ -11,10 +11,10 @@ using GenesisStateTest = ChaincodeTest;
 
 TEST_F(GenesisStateTest, WritesOneOrgAndOneAdminMemberPerKey) {
   PrivateKey second_admin = NewKey();
-  genesis_.mutable_organizations(1)->add_admin_public_keys(second_admin.public_key().ToPem());
+  genesis_.mutable_organizations(2)->add_admin_public_keys(second_admin.public_key().ToPem());
   Result<WriteSet> writes = GenesisState(genesis_);
   ASSERT_TRUE(writes.ok()) << writes.status().ToString();
-  EXPECT_EQ(writes->size(), 3u + 4u);
+  EXPECT_EQ(writes->size(), 8u + 9u);
 
   MemoryState state;
   state.Apply(*writes);
@@ -25,7 +25,8 @@ TEST_F(GenesisStateTest, WritesOneOrgAndOneAdminMemberPerKey) {
   ASSERT_EQ((*org)->roles_size(), 1);
   EXPECT_EQ((*org)->roles(0), "producer");
 
-  for (const PrivateKey* key : {&dist_admin_, &second_admin}) {
+  for (const PrivateKey* key :
+       {&admin("distributor"), static_cast<const PrivateKey*>(&second_admin)}) {
     Result<std::optional<v1::MemberRecord>> member = FindMember(state, Id(*key));
     ASSERT_TRUE(member.ok() && member->has_value());
     EXPECT_EQ((*member)->org_id(), "distributor");
@@ -63,19 +64,24 @@ TEST_F(GenesisStateTest, RefusesEmptyOrgId) {
 }
 
 TEST_F(GenesisStateTest, RefusesBadAdminKey) {
-  genesis_.mutable_organizations(2)->add_admin_public_keys("not a key");
+  genesis_.mutable_organizations(4)->add_admin_public_keys("not a key");
   Status status = GenesisState(genesis_).status();
   EXPECT_EQ(status.code(), Code::kInvalidArgument);
   EXPECT_NE(status.message().find("retailer"), std::string::npos) << status.message();
 }
 
+TEST_F(GenesisStateTest, RefusesOrgIdWithNulByte) {
+  genesis_.mutable_organizations(0)->set_id(std::string("fa\0rm", 5));
+  EXPECT_EQ(GenesisState(genesis_).status().code(), Code::kInvalidArgument);
+}
+
 TEST_F(GenesisStateTest, RefusesKeyListedTwice) {
   v1::Genesis in_two_orgs = genesis_;
-  in_two_orgs.mutable_organizations(2)->add_admin_public_keys(farm_admin_.public_key().ToPem());
+  in_two_orgs.mutable_organizations(2)->add_admin_public_keys(admin("farm").public_key().ToPem());
   EXPECT_EQ(GenesisState(in_two_orgs).status().code(), Code::kInvalidArgument);
 
   v1::Genesis in_one_org = genesis_;
-  in_one_org.mutable_organizations(0)->add_admin_public_keys(farm_admin_.public_key().ToPem());
+  in_one_org.mutable_organizations(0)->add_admin_public_keys(admin("farm").public_key().ToPem());
   EXPECT_EQ(GenesisState(in_one_org).status().code(), Code::kInvalidArgument);
 }
 
@@ -92,7 +98,7 @@ TEST_F(GenesisStateTest, SameGenesisSameState) {
   ASSERT_TRUE(first.ok() && second.ok());
   EXPECT_EQ(*first, *second);
   EXPECT_TRUE(first->contains(OrgStateKey("retailer")));
-  EXPECT_TRUE(first->contains(MemberStateKey(Id(retail_admin_))));
+  EXPECT_TRUE(first->contains(MemberStateKey(Id(admin("retailer")))));
 }
 
 }  // namespace

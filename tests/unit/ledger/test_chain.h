@@ -69,12 +69,18 @@ inline v1::TransactionBody CreateLotBody(const std::string& chain_id, uint64_t v
   body.set_nonce(ToString(NewNonce()));
   body.set_valid_until_height(valid_until);
   body.set_created_at_ms(1'700'000'000'000);
-  v1::CreateLot* lot = body.mutable_create_lot();
-  lot->set_lot_code(lot_code);
-  lot->set_product("tuna");
-  lot->set_quantity_milli(1'000'000);
-  lot->set_unit("kg");
-  lot->set_location("urn:gln:4912345000019");
+  v1::EpcisEvent* event = body.mutable_record_event()->mutable_event();
+  event->set_type(v1::OBJECT_EVENT);
+  event->set_action(v1::ADD);
+  event->set_biz_step("harvesting");
+  event->set_event_time("2026-11-20T06:30:00+09:00");
+  event->set_event_time_zone_offset("+09:00");
+  event->set_biz_location("urn:epc:id:sgln:4912345.00001.0");
+  v1::QuantityElement* q = event->add_quantity_list();
+  q->set_lot_code(lot_code);
+  q->set_product("4912345000019");
+  q->set_quantity_milli(1'000'000);
+  q->set_unit("KGM");
   return body;
 }
 

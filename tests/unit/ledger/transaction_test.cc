@@ -36,7 +36,7 @@ TEST(DecodeTransaction, WellFormedTransactionDecodesAndVerifies) {
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ(d->id, Sha256(AsBytes(tx.body())));
   EXPECT_EQ(d->signer_key_id, key.public_key().id());
-  EXPECT_EQ(d->body.create_lot().lot_code(), "lot-1");
+  EXPECT_EQ(d->body.record_event().event().quantity_list(0).lot_code(), "lot-1");
   EXPECT_TRUE(VerifyTransactionSignature(*d, key.public_key()).ok());
 }
 
@@ -155,14 +155,11 @@ TEST(DecodeTransaction, MissingPayload) {
 TEST(DecodeTransaction, StringFieldTooLong) {
   PrivateKey key = NewKey();
   v1::TransactionBody body = CreateLotBody(kChain, 10, "a");
-  body.mutable_create_lot()->set_product(std::string(kStringFieldBytesMax + 1, 'p'));
-  ExpectInvalid(Signed(body, key), "create_lot.product");
-  body.mutable_create_lot()->set_product(std::string(kStringFieldBytesMax, 'p'));
+  body.mutable_register_member()->set_public_key(key.public_key().ToPem());
+  body.mutable_register_member()->set_name(std::string(kStringFieldBytesMax + 1, 'p'));
+  ExpectInvalid(Signed(body, key), "register_member.name");
+  body.mutable_register_member()->set_name(std::string(kStringFieldBytesMax, 'p'));
   EXPECT_TRUE(DecodeStatus(Signed(body, key)).ok());
-}
-
-TEST(DecodeTransaction, EmptyLotCodeRefused) {
-  ExpectInvalid(Signed(CreateLotBody(kChain, 10, ""), NewKey()), "create_lot.lot_code");
 }
 
 TEST(DecodeTransaction, PemTooLong) {
@@ -233,7 +230,7 @@ TEST(TransactionId, IsOverBodyBytesAsReceived) {
   std::string reencoded = tx.body() + std::string("\x98\x06\x01", 3);
   v1::TransactionBody reparsed;
   ASSERT_TRUE(reparsed.ParseFromString(reencoded));
-  EXPECT_EQ(reparsed.create_lot().lot_code(), "a");
+  EXPECT_EQ(reparsed.record_event().event().quantity_list(0).lot_code(), "a");
   v1::SignedTransaction tx2 = tx;
   tx2.set_body(reencoded);
   Result<DecodedTransaction> a = DecodeTransaction(tx);

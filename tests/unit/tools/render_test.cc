@@ -26,19 +26,11 @@ TEST(RenderTest, ResultShowsCodeNameAndMessage) {
   EXPECT_EQ(FormatResult(odd), "CODE_99");
 }
 
-TEST(RenderTest, LotQuantityIsExactMilliUnits) {
-  v1::LotRecord lot;
-  lot.set_lot_code("L1");
-  lot.set_quantity_milli(5'000'001);
-  lot.set_unit("kg");
-  lot.set_state(v1::LOT_STATE_IN_TRANSIT);
-  lot.set_destination_org("dist");
-  const std::string out = RenderLot(lot);
-  EXPECT_NE(out.find("5000.001 kg"), std::string::npos) << out;
-  EXPECT_NE(out.find("in transit"), std::string::npos) << out;
-  EXPECT_NE(out.find("destination org  dist"), std::string::npos) << out;
-  lot.set_quantity_milli(-20);
-  EXPECT_NE(RenderLot(lot).find("-0.020 kg"), std::string::npos);
+TEST(RenderTest, MilliUnitsPrintExactly) {
+  EXPECT_EQ(FormatMilli(5'000'001), "5000.001");
+  EXPECT_EQ(FormatMilli(0), "0.000");
+  EXPECT_EQ(FormatMilli(-20), "-0.020");
+  EXPECT_EQ(FormatMilli(INT64_MIN), "-9223372036854775.808");
 }
 
 TEST(RenderTest, BlockLineCountsRefusedResults) {
@@ -58,7 +50,7 @@ TEST(RenderTest, BlockLineCountsRefusedResults) {
 TEST(RenderTest, BlockTableShowsTransactionIdsAndResults) {
   v1::GetBlockResponse b;
   v1::TransactionBody body;
-  body.mutable_create_lot()->set_lot_code("L1");
+  body.mutable_issue_recall()->set_lot_code("L1");
   v1::SignedTransaction* tx = b.mutable_block()->add_txs();
   tx->set_body(body.SerializeAsString());
   v1::TxResult* r = b.add_results();
@@ -66,7 +58,7 @@ TEST(RenderTest, BlockTableShowsTransactionIdsAndResults) {
   r->set_message("lot exists");
   const std::string out = RenderBlock(b);
   EXPECT_NE(out.find(Sha256(AsBytes(tx->body())).Hex()), std::string::npos) << out;
-  EXPECT_NE(out.find("create_lot"), std::string::npos) << out;
+  EXPECT_NE(out.find("issue_recall"), std::string::npos) << out;
   EXPECT_NE(out.find("ALREADY_EXISTS: lot exists"), std::string::npos) << out;
 }
 

@@ -10,8 +10,8 @@ namespace {
 
 v1::TransactionBody LotPayload() {
   v1::TransactionBody p;
-  p.mutable_create_lot()->set_lot_code("L1");
-  p.mutable_create_lot()->set_quantity_milli(1);
+  p.mutable_issue_recall()->set_lot_code("L1");
+  p.mutable_issue_recall()->set_reason("listeria");
   return p;
 }
 
@@ -22,7 +22,7 @@ TEST(TransactionBuilderTest, FillsEnvelopeFromChainHead) {
   EXPECT_EQ(body.nonce().size(), kTxNonceBytes);
   EXPECT_EQ(body.valid_until_height(), 41 + kDefaultValidityBlocks);
   EXPECT_EQ(body.created_at_ms(), 1234);
-  EXPECT_EQ(body.create_lot().lot_code(), "L1");
+  EXPECT_EQ(body.issue_recall().lot_code(), "L1");
 }
 
 TEST(TransactionBuilderTest, SamePayloadTwiceGetsDistinctIds) {

@@ -1,0 +1,52 @@
+// Limits chaincode enforces on payloads, beyond the transaction-wide ones of ledger/limits.h.
+// Every repeated field of a payload and every list a state record grows has a maximum here;
+// a payload beyond one is refused (INVALID_ARGUMENT, or RESOURCE_EXHAUSTED when a record
+// would outgrow its bound), so no record grows without bound.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "ledger/limits.h"
+
+namespace tadori {
+
+// Identifiers.
+inline constexpr size_t kLotCodeBytesMax = 128;
+inline constexpr size_t kIdBytesMax = 256;  // device ids, GLNs, GTINs, report ids
+
+// Registry.
+inline constexpr size_t kDeviceSensorTypesMax = 16;
+inline constexpr size_t kProductStorageRangesMax = 16;
+
+// EPCIS events.
+inline constexpr size_t kEventQuantityElementsMax = 256;  // each of the three lists
+inline constexpr size_t kEventPartiesMax = 16;            // source_list, destination_list
+inline constexpr size_t kEventBizTransactionsMax = 32;
+
+// Lot records.
+inline constexpr size_t kLotChildrenMax = 1024;
+inline constexpr size_t kLotParentsMax = kEventQuantityElementsMax;
+inline constexpr size_t kLotHoldingsMax = 256;
+inline constexpr size_t kLotInTransitMax = 256;
+inline constexpr size_t kLotExcursionsMax = 256;  // further excursions merge into the last
+inline constexpr size_t kLotRecallsMax = 64;
+inline constexpr size_t kRecallLotsMax = 10'000;  // lots one recall may flag
+
+// Sensor attestations.
+inline constexpr size_t kReadingsPerBatchMax = 1000;
+inline constexpr size_t kReadingLotCodesMax = 64;
+
+// Pilot reports.
+inline constexpr size_t kPilotKpisMax = 64;
+inline constexpr size_t kPilotDocumentsMax = 64;
+inline constexpr size_t kPilotSummaryBytesMax = 16 * 1024;
+inline constexpr size_t kPilotVersionsMax = 256;
+inline constexpr size_t kPilotFindingsMax = 1024;
+inline constexpr size_t kPilotFindingTextBytesMax = 8 * 1024;
+
+static_assert(kLotCodeBytesMax <= kStringFieldBytesMax);
+static_assert(kIdBytesMax <= kStringFieldBytesMax);
+static_assert(kLotParentsMax >= kEventQuantityElementsMax, "a transformation's inputs all fit");
+
+}  // namespace tadori

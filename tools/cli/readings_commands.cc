@@ -1,0 +1,156 @@
+// tadori readings: sensor readings recorded on the chain (by lot or by device), and
+// `tadori readings sign`, which plays the device: it signs a ReadingBatch with the device's
+// key and writes the SubmitReadings payload that a member of the device's org submits.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include <google/protobuf/util/json_util.h>
+
+#include "tools/cli/answer.h"
+#include "tools/cli/commands.h"
+#include "tools/cli/event_render.h"
+#include "tools/client/key_file.h"
+#include "tools/client/readings_signature.h"
+#include "tools/client/rpc_error.h"
+
+namespace tadori::cli {
+
+namespace {
+
+constexpr uint32_t kPageSizeMax = 1000;
+constexpr uint64_t kReadingLimitMax = 1'000'000;
+constexpr size_t kBatchFileBytesMax = 1024 * 1024;  // far beyond one transaction's 64 KiB
+
+struct ReadingsOptions {
+  v1::ReadingsQuery query;
+  uint64_t limit = 1000;
+  bool json = false;
+};
+
+int RunReadings(CliContext& ctx, const ReadingsOptions& opt) {
+  const bool by_lot = !opt.query.lot_code().empty();
+  const bool by_device = !opt.query.device_id().empty();
+  if (by_lot == by_device) {
+    return ReportUsage("readings",
+                       Status::InvalidArgument("give exactly one of --lot and --device"));
+  }
+  auto stub = ConnectTrace(ctx);
+  if (stub == nullptr) return ctx.exit_code;
+  v1::ReadingsPage all;
+  v1::ReadingsQuery query = opt.query;
+  while (static_cast<uint64_t>(all.readings_size()) < opt.limit) {
+    const uint64_t wanted = opt.limit - static_cast<uint64_t>(all.readings_size());
+    query.set_page_size(static_cast<uint32_t>(std::min<uint64_t>(wanted, kPageSizeMax)));
+    grpc::ClientContext call;
+    SetReadDeadline(call);
+    v1::ReadingsPage page;
+    const grpc::Status rpc = stub->GetReadings(&call, query, &page);
+    if (!rpc.ok()) return ReportFailure("getting readings", client::FromGrpc(rpc));
+    if (all.read_at_height() == 0) all.set_read_at_height(page.read_at_height());
+    for (v1::RecordedReading& r : *page.mutable_readings()) {
+      if (static_cast<uint64_t>(all.readings_size()) == opt.limit) break;
+      *all.add_readings() = std::move(r);
+    }
+    all.set_next_cursor(page.next_cursor());
+    if (page.next_cursor().empty() || page.readings_size() == 0) break;
+    query.set_cursor(page.next_cursor());
+  }
+  return PrintAnswer(all, opt.json, RenderReadings);
+}
+
+struct SignOptions {
+  std::string device_key;
+  std::string batch_file;
+  std::string out = "-";
+};
+
+Status WriteTextFile(const std::string& path, const std::string& text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::Internal(path + ": " + std::strerror(errno));
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      return Status::Internal("writing " + path + ": " + std::strerror(err));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0) return Status::Internal("closing " + path + ": " + std::strerror(errno));
+  return Status::Ok();
+}
+
+int RunSign(const SignOptions& opt) {
+  Result<PrivateKey> key = client::LoadPrivateKeyFile(opt.device_key);
+  if (!key.ok()) return ReportFailure("loading the device key", key.status());
+  Result<std::string> text = client::ReadInputFile(opt.batch_file, kBatchFileBytesMax);
+  if (!text.ok()) return ReportFailure("reading the batch", text.status());
+  Result<v1::ReadingBatch> batch = client::ParseReadingBatchJson(*text);
+  if (!batch.ok()) return ReportFailure("reading " + opt.batch_file, batch.status());
+
+  v1::TransactionBody payload;
+  *payload.mutable_submit_readings() = client::SignReadingBatch(*batch, *key);
+  // Only the payload: `tadori submit` fills in the envelope and refuses files that set it.
+  std::string json;
+  google::protobuf::util::JsonPrintOptions print;
+  print.always_print_primitive_fields = false;
+  if (!google::protobuf::util::MessageToJsonString(payload, &json, print).ok()) {
+    return ReportFailure("encoding the payload", Status::Internal("protobuf JSON failed"));
+  }
+  if (opt.out == "-") {
+    PrintLine(json);
+    return kExitOk;
+  }
+  Status written = WriteTextFile(opt.out, json + "\n");
+  if (!written.ok()) return ReportFailure("writing the payload", written);
+  PrintLine("wrote submitReadings payload for device " + batch->device_id() + " sequence " +
+            std::to_string(batch->sequence()) + " (" + std::to_string(batch->readings_size()) +
+            " readings) to " + opt.out + "; submit it with a key of the device's organisation");
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddReadingsCommands(CLI::App& app, CliContext& ctx) {
+  auto opt = std::make_shared<ReadingsOptions>();
+  v1::ReadingsQuery& q = opt->query;
+  CLI::App* cmd = app.add_subcommand(
+      "readings", "sensor readings of a lot or a device (excursions marked); `sign` makes a batch");
+  cmd->require_subcommand(0, 1);
+  cmd->add_option_function<std::string>(
+      "--lot", [&q](const std::string& v) { q.set_lot_code(v); }, "readings about this lot");
+  cmd->add_option_function<std::string>(
+      "--device", [&q](const std::string& v) { q.set_device_id(v); }, "readings of this device");
+  cmd->add_option_function<std::string>(
+      "--from", [&q](const std::string& v) { q.set_time_from(v); }, "RFC 3339, inclusive");
+  cmd->add_option_function<std::string>(
+      "--to", [&q](const std::string& v) { q.set_time_to(v); }, "RFC 3339, exclusive");
+  cmd->add_option("--limit", opt->limit, "most readings to print (follows pages)")
+      ->check(CLI::Range(uint64_t{1}, kReadingLimitMax))
+      ->capture_default_str();
+  cmd->add_flag("--json", opt->json, "print one ReadingsPage JSON object");
+
+  auto sign_opt = std::make_shared<SignOptions>();
+  CLI::App* sign = cmd->add_subcommand(
+      "sign", "sign a ReadingBatch (JSON) with a device key; writes a submitReadings payload");
+  sign->add_option("--device-key", sign_opt->device_key, "the device's private key file")
+      ->required();
+  sign->add_option("--batch", sign_opt->batch_file, "ReadingBatch JSON file, or - for stdin")
+      ->required();
+  sign->add_option("--out", sign_opt->out, "payload file to write, or - for stdout")
+      ->capture_default_str();
+  sign->callback([sign_opt, &ctx] { ctx.exit_code = RunSign(*sign_opt); });
+
+  cmd->callback([opt, cmd, sign, &ctx] {
+    if (cmd->got_subcommand(sign)) return;  // `readings sign` ran its own callback
+    ctx.exit_code = RunReadings(ctx, *opt);
+  });
+}
+
+}  // namespace tadori::cli

@@ -1,0 +1,174 @@
+// tadori lot show / trace back|forward / events: what happened to lots, from tadori.v1.Trace.
+#include <algorithm>
+#include <cstdint>
+
+#include "tools/cli/answer.h"
+#include "tools/cli/commands.h"
+#include "tools/cli/event_render.h"
+#include "tools/cli/lot_render.h"
+#include "tools/cli/trace_dot.h"
+#include "tools/client/rpc_error.h"
+
+namespace tadori::cli {
+
+namespace {
+
+constexpr uint32_t kPageSizeMax = 1000;  // the service's own bound on one page
+constexpr uint32_t kTraceDepthMax = 64;  // the service's bound on a trace's depth
+constexpr uint64_t kEventLimitMax = 1'000'000;
+
+struct LotShowOptions {
+  std::string lot_code;
+  bool json = false;
+};
+
+int RunLotShow(CliContext& ctx, const LotShowOptions& opt) {
+  auto stub = ConnectTrace(ctx);
+  if (stub == nullptr) return ctx.exit_code;
+  v1::GetLotRequest request;
+  request.set_lot_code(opt.lot_code);
+  grpc::ClientContext call;
+  SetReadDeadline(call);
+  v1::LotView answer;
+  const grpc::Status rpc = stub->GetLot(&call, request, &answer);
+  if (!rpc.ok()) return ReportFailure("getting lot " + opt.lot_code, client::FromGrpc(rpc));
+  return PrintAnswer(answer, opt.json, RenderLotView);
+}
+
+struct TraceOptions {
+  std::string lot_code;
+  uint32_t depth = 10;
+  std::string format = "table";
+  bool json = false;
+  bool forward = false;
+};
+
+int RunTrace(CliContext& ctx, const TraceOptions& opt) {
+  auto stub = ConnectTrace(ctx);
+  if (stub == nullptr) return ctx.exit_code;
+  v1::TraceRequest request;
+  request.set_lot_code(opt.lot_code);
+  request.set_depth(opt.depth);
+  grpc::ClientContext call;
+  SetReadDeadline(call);
+  v1::TraceGraph graph;
+  const grpc::Status rpc = opt.forward ? stub->TraceForward(&call, request, &graph)
+                                       : stub->TraceBack(&call, request, &graph);
+  const std::string direction = opt.forward ? "forward" : "back";
+  if (!rpc.ok()) {
+    return ReportFailure("tracing " + direction + " from " + opt.lot_code, client::FromGrpc(rpc));
+  }
+  if (opt.json || opt.format == "json") {
+    PrintLine(ToJson(graph));
+  } else if (opt.format == "dot") {
+    std::string dot = TraceGraphToDot(graph, opt.lot_code, direction);
+    dot.pop_back();
+    PrintLine(dot);
+  } else {
+    std::string text = RenderTraceGraph(graph, opt.lot_code, direction);
+    text.pop_back();
+    PrintLine(text);
+  }
+  return kExitOk;
+}
+
+struct EventsOptions {
+  v1::EventQuery query;
+  uint64_t limit = 100;
+  bool json = false;
+};
+
+// Follows next_cursor until `limit` events are collected or the service has no more.
+int RunEvents(CliContext& ctx, const EventsOptions& opt) {
+  auto stub = ConnectTrace(ctx);
+  if (stub == nullptr) return ctx.exit_code;
+  v1::EventPage all;
+  v1::EventQuery query = opt.query;
+  while (static_cast<uint64_t>(all.events_size()) < opt.limit) {
+    const uint64_t wanted = opt.limit - static_cast<uint64_t>(all.events_size());
+    query.set_page_size(static_cast<uint32_t>(std::min<uint64_t>(wanted, kPageSizeMax)));
+    grpc::ClientContext call;
+    SetReadDeadline(call);
+    v1::EventPage page;
+    const grpc::Status rpc = stub->QueryEvents(&call, query, &page);
+    if (!rpc.ok()) return ReportFailure("querying events", client::FromGrpc(rpc));
+    if (all.read_at_height() == 0) all.set_read_at_height(page.read_at_height());
+    for (v1::RecordedEvent& e : *page.mutable_events()) {
+      if (static_cast<uint64_t>(all.events_size()) == opt.limit) break;
+      *all.add_events() = std::move(e);
+    }
+    all.set_next_cursor(page.next_cursor());
+    if (page.next_cursor().empty() || page.events_size() == 0) break;
+    query.set_cursor(page.next_cursor());
+  }
+  return PrintAnswer(all, opt.json, RenderEvents);
+}
+
+void AddLotCommands(CLI::App& app, CliContext& ctx) {
+  CLI::App* lot = app.add_subcommand("lot", "traceability lots");
+  lot->require_subcommand(1);
+  auto opt = std::make_shared<LotShowOptions>();
+  CLI::App* show = lot->add_subcommand(
+      "show", "a lot: holders, in transit, remaining quantity, parents, excursions, recalls");
+  show->add_option("TLC", opt->lot_code, "traceability lot code")->required();
+  show->add_flag("--json", opt->json, "print the LotView as JSON");
+  show->callback([opt, &ctx] { ctx.exit_code = RunLotShow(ctx, *opt); });
+}
+
+void AddTraceCommands(CLI::App& app, CliContext& ctx) {
+  CLI::App* trace = app.add_subcommand("trace", "provenance graphs of a lot");
+  trace->require_subcommand(1);
+  for (const bool forward : {false, true}) {
+    auto opt = std::make_shared<TraceOptions>();
+    opt->forward = forward;
+    CLI::App* cmd = trace->add_subcommand(
+        forward ? "forward" : "back",
+        forward ? "every lot made from this lot (what a recall reaches), with flags"
+                : "every lot this lot was made from, with holders, excursions and recalls");
+    cmd->add_option("TLC", opt->lot_code, "traceability lot code")->required();
+    cmd->add_option("--depth", opt->depth, "transformation levels to follow")
+        ->check(CLI::Range(1u, kTraceDepthMax))
+        ->capture_default_str();
+    cmd->add_option("--format", opt->format, "table, json, or dot (Graphviz)")
+        ->check(CLI::IsMember({"table", "json", "dot"}))
+        ->capture_default_str();
+    cmd->add_flag("--json", opt->json, "same as --format json");
+    cmd->callback([opt, &ctx] { ctx.exit_code = RunTrace(ctx, *opt); });
+  }
+}
+
+void AddEventsCommand(CLI::App& app, CliContext& ctx) {
+  auto opt = std::make_shared<EventsOptions>();
+  v1::EventQuery& q = opt->query;
+  CLI::App* cmd = app.add_subcommand("events", "EPCIS events recorded on the chain, by time");
+  cmd->add_option_function<std::string>(
+      "--lot", [&q](const std::string& v) { q.set_lot_code(v); }, "events naming this lot");
+  cmd->add_option_function<std::string>(
+      "--biz-step", [&q](const std::string& v) { q.set_biz_step(v); },
+      "CBV bizStep, e.g. shipping, receiving, harvesting");
+  cmd->add_option_function<std::string>(
+      "--location", [&q](const std::string& v) { q.set_location(v); },
+      "GLN, matched against readPoint and bizLocation");
+  cmd->add_option_function<std::string>(
+      "--org", [&q](const std::string& v) { q.set_org_id(v); }, "organisation that recorded it");
+  cmd->add_option_function<std::string>(
+      "--from", [&q](const std::string& v) { q.set_time_from(v); },
+      "RFC 3339 event time, inclusive, e.g. 2026-11-20T00:00:00+09:00");
+  cmd->add_option_function<std::string>(
+      "--to", [&q](const std::string& v) { q.set_time_to(v); }, "RFC 3339 event time, exclusive");
+  cmd->add_option("--limit", opt->limit, "most events to print (follows pages)")
+      ->check(CLI::Range(uint64_t{1}, kEventLimitMax))
+      ->capture_default_str();
+  cmd->add_flag("--json", opt->json, "print one EventPage JSON object with every event");
+  cmd->callback([opt, &ctx] { ctx.exit_code = RunEvents(ctx, *opt); });
+}
+
+}  // namespace
+
+void AddTraceReadCommands(CLI::App& app, CliContext& ctx) {
+  AddLotCommands(app, ctx);
+  AddTraceCommands(app, ctx);
+  AddEventsCommand(app, ctx);
+}
+
+}  // namespace tadori::cli
