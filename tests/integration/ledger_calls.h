@@ -107,9 +107,10 @@ inline v1::TransactionBody ProductPayload(const std::string& gtin) {
   return p;
 }
 
-// tools/data in the source tree.
+// tools/data in the source tree. TADORI_SOURCE_DIR comes from CMake: __FILE__ may be a path
+// relative to the build directory (ccache's base_dir rewrites it), which tests cannot use.
 inline std::filesystem::path SampleDataDir() {
-  return std::filesystem::path(__FILE__).parent_path() / "../../tools/data";
+  return std::filesystem::path(TADORI_SOURCE_DIR) / "tools/data";
 }
 
 inline std::string ReadText(const std::filesystem::path& path) {

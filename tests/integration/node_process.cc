@@ -38,18 +38,6 @@ bool PortAcceptsConnections(int port) {
   return ok;
 }
 
-TempDir::TempDir() {
-  char tmpl[] = "/tmp/tadori-it-XXXXXX";
-  char* p = ::mkdtemp(tmpl);
-  if (p == nullptr) std::abort();
-  path_ = p;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 NodeProcess::~NodeProcess() {
   if (pid_ > 0) Kill();
 }

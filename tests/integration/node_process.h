@@ -8,6 +8,7 @@
 
 #include "tadori/v1/ledger.grpc.pb.h"
 #include "tadori/v1/trace.grpc.pb.h"
+#include "tests/support/temp_dir.h"
 
 namespace tadori::testing {
 
@@ -16,17 +17,6 @@ int FreeLoopbackPort();
 
 // True when something listens on 127.0.0.1:port.
 bool PortAcceptsConnections(int port);
-
-// A fresh directory under /tmp, removed by the destructor.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 class NodeProcess {
  public:

@@ -8,6 +8,7 @@
 #include "ledger/check.h"
 #include "ledger/genesis.h"
 #include "ledger/store.h"
+#include "tests/support/temp_dir.h"
 
 namespace tadori {
 namespace {
@@ -32,23 +33,6 @@ GenesisInfo SealOneOrgGenesis(const PrivateKey& validator) {
 struct Chain {
   PrivateKey validator = PrivateKey::Generate(KeyType::kP256).value();
   GenesisInfo genesis = SealOneOrgGenesis(validator);
-};
-
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = "/tmp/tadori-scan-XXXXXX";
-    TADORI_CHECK(mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
 };
 
 std::vector<std::string> Keys(const Store::Entries& entries) {
@@ -89,7 +73,7 @@ class StoreScanTest : public ::testing::Test {
     return std::move(snap).value();
   }
 
-  ScratchDir dir_;
+  testing::TempDir dir_;
   Chain chain_;
   std::unique_ptr<Store> store_;
 };

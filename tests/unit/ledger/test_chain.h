@@ -14,6 +14,7 @@
 #include "ledger/keys.h"
 #include "ledger/merkle.h"
 #include "ledger/transaction.h"
+#include "tests/support/temp_dir.h"
 
 namespace tadori::testing {
 
@@ -129,26 +130,5 @@ inline DecodedBlock MakeBlock(const TestNetwork& net, uint64_t height, const Has
   }
   return block;
 }
-
-// A fresh directory under /tmp, removed when the object goes.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = "/tmp/tadori-test-XXXXXX";
-    char* made = mkdtemp(pattern.data());
-    EXPECT_NE(made, nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 }  // namespace tadori::testing

@@ -25,6 +25,7 @@
 #include "ledger/store.h"
 #include "ledger/transaction.h"
 #include "node/executor.h"
+#include "tests/support/temp_dir.h"
 
 namespace tadori::testing {
 
@@ -181,9 +182,6 @@ class TraceChain {
   // fda (regulator), city (municipality), audit (auditor). Products: tomatoes (farm) and
   // sauce (mill), both kept at 0-5 °C.
   TraceChain() : validator_(NewKey()) {
-    std::string pattern = "/tmp/tadori-trace-XXXXXX";
-    TADORI_CHECK(mkdtemp(pattern.data()) != nullptr);
-    dir_ = pattern;
     v1::Genesis g;
     g.set_chain_id(kChainId);
     g.set_genesis_time_ms(kBaseTimeMs);
@@ -204,15 +202,13 @@ class TraceChain {
     v->set_consensus_public_key(validator_.public_key().ToPem());
     v->set_address("127.0.0.1:7000");
     genesis_ = std::make_unique<GenesisInfo>(SealGenesis(g).value());
-    store_ = Store::Open(dir_).value();
+    store_ = Store::Open(dir_.path()).value();
     TADORI_CHECK(store_->InitGenesis(*genesis_, GenesisState(g).value()).ok());
     ExpectOk("farm", RegisterProduct(kTomato, "Tomatoes, round"));
     ExpectOk("mill", RegisterProduct(kSauce, "Tomato sauce"));
   }
   ~TraceChain() {
-    store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
+    store_.reset();  // close LevelDB before dir_ removes its files
   }
   TraceChain(const TraceChain&) = delete;
   TraceChain& operator=(const TraceChain&) = delete;
@@ -266,7 +262,7 @@ class TraceChain {
  private:
   static PrivateKey NewKey() { return PrivateKey::Generate(KeyType::kP256).value(); }
 
-  std::string dir_;
+  TempDir dir_;
   PrivateKey validator_;
   std::map<std::string, PrivateKey> admins_;
   std::unique_ptr<GenesisInfo> genesis_;

@@ -16,8 +16,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// TADORI_SOURCE_DIR comes from CMake (__FILE__ may be relative to the build directory).
 fs::path DataDir() {
-  return fs::path(__FILE__).parent_path() / "../../../tools/data";
+  return fs::path(TADORI_SOURCE_DIR) / "tools/data";
 }
 
 std::string ReadFile(const fs::path& path) {
