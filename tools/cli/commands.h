@@ -19,5 +19,6 @@ void AddTraceReadCommands(CLI::App& app, CliContext& ctx);
 void AddReadingsCommands(CLI::App& app, CliContext& ctx);  // readings, readings sign
 void AddRecallCommands(CLI::App& app, CliContext& ctx);    // recall issue|scope
 void AddPilotCommands(CLI::App& app, CliContext& ctx);     // pilot list|show|submit|amend|finding
+void AddVerifyCommand(CLI::App& app, CliContext& ctx);     // verify (offline, a data directory)
 
 }  // namespace tadori::cli

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   AddReadingsCommands(app, ctx);
   AddRecallCommands(app, ctx);
   AddPilotCommands(app, ctx);
+  AddVerifyCommand(app, ctx);
 
   // CLI11 reports bad command lines (and --help) by exception; they stop here.
   try {
