@@ -412,4 +412,15 @@ Result<std::optional<Bytes>> Store::GetSafetyState() const {
   return std::optional<Bytes>(ToBytes(*bytes));
 }
 
+BlockDraft DraftOnHead(const Store::Head& head, std::string chain_id, const KeyId& proposer) {
+  BlockDraft draft;
+  draft.chain_id = std::move(chain_id);
+  draft.height = head.height + 1;
+  draft.round = draft.height;
+  draft.prev_hash = head.hash;
+  draft.prev_result_root = head.result_root;
+  draft.proposer = proposer;
+  return draft;
+}
+
 }  // namespace tadori

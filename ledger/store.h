@@ -192,4 +192,9 @@ class Store::Snapshot : public StateReader {
   uint64_t height_;
 };
 
+// The draft of the block that extends `head`: height + 1 (the round equals the height outside
+// BFT consensus), linked to the head's hash and result root. The caller adds the timestamp
+// and the transactions.
+BlockDraft DraftOnHead(const Store::Head& head, std::string chain_id, const KeyId& proposer);
+
 }  // namespace tadori

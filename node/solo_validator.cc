@@ -39,7 +39,9 @@ SoloValidator::SoloValidator(Store& store, Mempool& mempool, CommitFeed& feed,
   }
 }
 
-SoloValidator::~SoloValidator() { Stop(); }
+SoloValidator::~SoloValidator() {
+  Stop();
+}
 
 void SoloValidator::Start() {
   TADORI_CHECK(!thread_.joinable());
@@ -97,7 +99,8 @@ Status SoloValidator::ProduceBlock() {
       mempool_.Take(options_.block_tx_max, options_.block_bytes_max);
   if (pending.empty()) return Status::Ok();
 
-  const uint64_t height = store_.Height() + 1;
+  const Store::Head head = store_.head();
+  const uint64_t height = head.height + 1;
   // Admission checked these against an older head; drop what expired or committed since.
   std::vector<DecodedTransaction> txs;
   txs.reserve(pending.size());
@@ -108,13 +111,7 @@ Status SoloValidator::ProduceBlock() {
   }
   if (txs.empty()) return Status::Ok();
 
-  BlockDraft draft;
-  draft.chain_id = genesis_.genesis.chain_id();
-  draft.height = height;
-  draft.round = height;
-  draft.prev_hash = store_.HeadHash();
-  draft.prev_result_root = store_.HeadResultRoot();
-  draft.proposer = key_.public_key().id();
+  BlockDraft draft = DraftOnHead(head, genesis_.genesis.chain_id(), key_.public_key().id());
   // Block time never goes backwards, even if the wall clock does.
   last_timestamp_ms_ = std::max(last_timestamp_ms_, WallClockMs());
   draft.timestamp_ms = last_timestamp_ms_;

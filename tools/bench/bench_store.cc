@@ -113,12 +113,7 @@ void Run(const Fixture& f, size_t txs_per_block, size_t blocks, bool sync) {
   const auto start = std::chrono::steady_clock::now();
   for (size_t b = 0; b < blocks; ++b) {
     Store::Head head = (*store)->head();
-    BlockDraft draft;
-    draft.chain_id = "bench";
-    draft.height = head.height + 1;
-    draft.prev_hash = head.hash;
-    draft.prev_result_root = head.result_root;
-    draft.proposer = f.validator.public_key().id();
+    BlockDraft draft = DraftOnHead(head, "bench", f.validator.public_key().id());
     draft.timestamp_ms = static_cast<int64_t>(b);
     draft.txs = std::move(prepared[b].txs);
     DecodedBlock block = BuildBlock(draft);

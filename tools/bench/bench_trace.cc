@@ -273,13 +273,7 @@ void CommitBlock(Store& store, const SupplyNetwork& net, const PrivateKey& valid
                  std::vector<PendingTx>& txs, Timings& t) {
   const auto t0 = Clock::now();
   const Store::Head head = store.head();
-  BlockDraft draft;
-  draft.chain_id = kChainId;
-  draft.height = head.height + 1;
-  draft.round = draft.height;
-  draft.prev_hash = head.hash;
-  draft.prev_result_root = head.result_root;
-  draft.proposer = validator.public_key().id();
+  BlockDraft draft = DraftOnHead(head, kChainId, validator.public_key().id());
   draft.timestamp_ms = kBaseTimeMs + static_cast<int64_t>(draft.height) * 100;
   for (PendingTx& tx : txs) {
     tx.body.set_chain_id(kChainId);

@@ -52,13 +52,7 @@ class StoreScanTest : public ::testing::Test {
 
   void CommitNext(const WriteSet& writes, const IndexEntries& index = {}) {
     const Store::Head head = store_->head();
-    BlockDraft draft;
-    draft.chain_id = "scan-test";
-    draft.height = head.height + 1;
-    draft.round = draft.height;
-    draft.prev_hash = head.hash;
-    draft.prev_result_root = head.result_root;
-    draft.proposer = chain_.validator.public_key().id();
+    BlockDraft draft = DraftOnHead(head, "scan-test", chain_.validator.public_key().id());
     draft.timestamp_ms = static_cast<int64_t>(draft.height);
     DecodedBlock block = BuildBlock(draft);
     SignBlock(block, chain_.validator);

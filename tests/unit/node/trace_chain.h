@@ -221,13 +221,7 @@ class TraceChain {
   std::vector<v1::TxResult> CommitBlock(
       const std::vector<std::pair<std::string, v1::TransactionBody>>& txs) {
     const Store::Head head = store_->head();
-    BlockDraft draft;
-    draft.chain_id = kChainId;
-    draft.height = head.height + 1;
-    draft.round = draft.height;
-    draft.prev_hash = head.hash;
-    draft.prev_result_root = head.result_root;
-    draft.proposer = validator_.public_key().id();
+    BlockDraft draft = DraftOnHead(head, kChainId, validator_.public_key().id());
     draft.timestamp_ms = kBaseTimeMs + static_cast<int64_t>(draft.height) * 1000;
     for (const auto& [org, payload] : txs) {
       v1::TransactionBody body = payload;
