@@ -427,6 +427,8 @@ void Engine::TryCommit(const QuorumCert& qc) {
   Commit commit;
   for (const BlockId& id : path) commit.blocks.push_back(*tree_.Find(id));
   commit.proof = qc;
+  commit.final_qc = final_id == qc.block_id ? qc : child->qc;
+  TADORI_CHECK(commit.final_qc.block_id == final_id);
   TADORI_CHECK(commit.blocks.front().height == tree_.root().height + 1);
   tree_.AdvanceRoot(final_id);
   out_.push_back(std::move(commit));

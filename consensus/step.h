@@ -72,6 +72,10 @@ struct PersistBlock {
 struct Commit {
   std::vector<Block> blocks;
   QuorumCert proof;
+  // The QC that certifies blocks.back() (the parent QC of the block `proof` certifies); each
+  // earlier block is certified by the next one's qc. Carried here because by the time the
+  // node handles this action, later commits in the same step may have pruned that child.
+  QuorumCert final_qc;
 };
 // Replaces any earlier timer: fire TimerFired{round} after duration_ms.
 struct SetTimer {

@@ -30,12 +30,17 @@ Round TimeoutCert::MaxHighQcRound() const {
 //   payload_digest 32 | SHA-256(payload) 32 | qc.block_id 32 | qc.round u64
 // The QC's signatures are not part of the id: any 2f+1 signatures certify the same parent.
 BlockId Block::ComputeId() const {
+  return ComputeId(round, height, proposer, payload_digest, Sha256(payload), qc);
+}
+
+BlockId Block::ComputeId(Round round, Height height, ValidatorIndex proposer,
+                         const Hash& payload_digest, const Hash& payload_hash,
+                         const QuorumCert& qc) {
   Bytes b = ToBytes("tadori.consensus.block.v1");
   PutUint64BE(b, round);
   PutUint64BE(b, height);
   PutUint32BE(b, proposer);
   b.insert(b.end(), payload_digest.data(), payload_digest.data() + Hash::kSize);
-  Hash payload_hash = Sha256(payload);
   b.insert(b.end(), payload_hash.data(), payload_hash.data() + Hash::kSize);
   b.insert(b.end(), qc.block_id.data(), qc.block_id.data() + Hash::kSize);
   PutUint64BE(b, qc.round);

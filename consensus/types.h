@@ -89,8 +89,13 @@ struct Block {
   QuorumCert qc;        // certifies the parent; parent id = qc.block_id
 
   const BlockId& parent_id() const { return qc.block_id; }
-  // SHA-256 over the header fields and SHA-256(payload); see codec.h for the layout.
+  // SHA-256 over the header fields and SHA-256(payload); see types.cc for the layout.
   BlockId ComputeId() const;
+  // The same id from the header fields and the payload's hash, for whoever holds only
+  // the hash (a ledger block's certificate, ledger_certificate.h).
+  static BlockId ComputeId(Round round, Height height, ValidatorIndex proposer,
+                           const Hash& payload_digest, const Hash& payload_hash,
+                           const QuorumCert& parent_qc);
   friend bool operator==(const Block&, const Block&) = default;
 };
 

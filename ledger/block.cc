@@ -56,6 +56,10 @@ Status CheckHeader(const v1::BlockHeader& h) {
   TADORI_RETURN_IF_ERROR(CheckHashField("prev_hash", h.prev_hash()));
   TADORI_RETURN_IF_ERROR(CheckHashField("tx_root", h.tx_root()));
   TADORI_RETURN_IF_ERROR(CheckHashField("prev_result_root", h.prev_result_root()));
+  if (h.result_height() >= h.height()) {
+    return Status::InvalidArgument("block header result_height " +
+                                   std::to_string(h.result_height()) + " is not below its height");
+  }
   return CheckHashField("proposer", h.proposer());
 }
 
@@ -98,6 +102,7 @@ Hash ResultRoot(std::span<const Hash> tx_ids, std::span<const v1::TxResult> resu
 
 DecodedBlock BuildBlock(const BlockDraft& draft) {
   TADORI_CHECK(draft.height >= 1);
+  TADORI_CHECK(draft.result_height < draft.height);
   TADORI_CHECK(draft.txs.size() <= kBlockTxCountMax);
   DecodedBlock out;
   for (const DecodedTransaction& tx : draft.txs) *out.block.add_txs() = tx.envelope;
@@ -108,6 +113,7 @@ DecodedBlock BuildBlock(const BlockDraft& draft) {
   h.set_prev_hash(draft.prev_hash.ToBinaryString());
   h.set_tx_root(TxRoot(draft.txs).ToBinaryString());
   h.set_prev_result_root(draft.prev_result_root.ToBinaryString());
+  h.set_result_height(draft.result_height);
   h.set_proposer(draft.proposer.ToBinaryString());
   h.set_timestamp_ms(draft.timestamp_ms);
   h.set_tx_count(static_cast<uint32_t>(draft.txs.size()));

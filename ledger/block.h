@@ -40,7 +40,8 @@ struct BlockDraft {
   uint64_t height = 0;
   uint64_t round = 0;
   Hash prev_hash;
-  Hash prev_result_root;
+  Hash prev_result_root;  // the result root of block result_height
+  uint64_t result_height = 0;
   KeyId proposer;
   int64_t timestamp_ms = 0;
   std::vector<DecodedTransaction> txs;
@@ -74,7 +75,7 @@ void SignBlock(DecodedBlock& block, const PrivateKey& validator_key);
 
 // INVALID_ARGUMENT unless: block size <= kBlockSizeBytesMax, header <= kBlockHeaderBytesMax,
 // txs <= kBlockTxCountMax, signatures <= kBlockSignatureCountMax; the header parses with
-// height >= 1, a chain_id within kChainIdBytesMax and 32-byte prev_hash, tx_root,
+// height >= 1, result_height < height, a chain_id within kChainIdBytesMax and 32-byte prev_hash, tx_root,
 // prev_result_root and proposer; every transaction decodes and names the header's chain;
 // tx_count and tx_root match the transactions; no transaction id appears twice.
 // Signatures are not verified here (see VerifyBlockSignatures).

@@ -218,9 +218,19 @@ Status Store::CommitBlock(const DecodedBlock& block, const v1::BlockResults& res
     return Status::FailedPrecondition("block " + std::to_string(h.height()) +
                                       " prev_hash is not the head " + parent.hash.ShortHex());
   }
-  if (HashOf(h.prev_result_root()) != parent.result_root) {
-    return Status::FailedPrecondition("block " + std::to_string(h.height()) +
-                                      " prev_result_root is not the head's result root");
+  if (h.result_height() > parent.height) {
+    return Status::FailedPrecondition("block " + std::to_string(h.height()) + " result_height " +
+                                      std::to_string(h.result_height()) + " is above the head");
+  }
+  TADORI_ASSIGN_OR_RETURN(Hash agreed_root, h.result_height() == parent.height
+                                                ? Result<Hash>(parent.result_root)
+                                                : ResultRootAt(h.result_height()));
+  if (HashOf(h.prev_result_root()) != agreed_root) {
+    return Status::FailedPrecondition("block " + std::to_string(h.height()) + " prev_result_root " +
+                                      HashOf(h.prev_result_root()).ShortHex() +
+                                      " is not this node's result root " + agreed_root.ShortHex() +
+                                      " of block " + std::to_string(h.result_height()) +
+                                      ": this node's execution diverged from the chain's");
   }
   if (static_cast<size_t>(results.results_size()) != block.txs.size()) {
     return Status::InvalidArgument("block " + std::to_string(h.height()) + " has " +
@@ -253,6 +263,7 @@ Status Store::CommitBlock(const DecodedBlock& block, const v1::BlockResults& res
   const Head next{h.height(), block.hash, ResultRoot(ids, result_list)};
   batch.Put(store_keys::MetaHead(),
             store_keys::EncodeHead({next.height, next.hash, next.result_root}));
+  batch.Put(store_keys::ResultRoot(next.height), next.result_root.ToBinaryString());
 
   leveldb::WriteOptions options;
   options.sync = sync;
@@ -412,6 +423,52 @@ Result<std::optional<Bytes>> Store::GetSafetyState() const {
   return std::optional<Bytes>(ToBytes(*bytes));
 }
 
+Result<Hash> Store::ResultRootAt(uint64_t height) const {
+  if (height == 0) return MerkleRoot({});
+  if (height > Height()) return Status::NotFound("no block at height " + std::to_string(height));
+  TADORI_ASSIGN_OR_RETURN(std::optional<std::string> value, GetRaw(store_keys::ResultRoot(height)));
+  if (!value || value->size() != Hash::kSize) {
+    return Status::DataLoss("result root of block " + std::to_string(height) +
+                            " is missing or malformed");
+  }
+  return Hash::FromBytes(AsBytes(*value)).value();
+}
+
+Status Store::PutPendingBlock(uint64_t height, const Hash& block_id, ByteView bytes) {
+  leveldb::WriteOptions options;
+  options.sync = false;
+  return FromLevelDb(db_->Put(options, store_keys::PendingBlock(height, block_id), ToString(bytes)),
+                     "writing pending block");
+}
+
+Result<std::vector<Bytes>> Store::PendingBlocks() const {
+  constexpr size_t kPendingBlocksMax = 4096;
+  const std::string prefix = store_keys::PendingBlockPrefix();
+  TADORI_ASSIGN_OR_RETURN(
+      Entries entries,
+      ScanRaw(*db_, CheckedRead(), RawRange{prefix, prefix, false, ""}, kPendingBlocksMax));
+  std::vector<Bytes> out;
+  out.reserve(entries.size());
+  for (auto& [key, value] : entries) out.push_back(ToBytes(value));
+  return out;
+}
+
+Status Store::ErasePendingBlocksThrough(uint64_t height) {
+  const std::string prefix = store_keys::PendingBlockPrefix();
+  // Heights above `height` sort after this key; UINT64_MAX has no such key, so no bound.
+  const std::string end =
+      height == UINT64_MAX ? std::string() : store_keys::PendingBlock(height + 1, Hash());
+  leveldb::WriteBatch batch;
+  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(CheckedRead()));
+  for (it->Seek(AsSlice(prefix)); it->Valid(); it->Next()) {
+    if (!it->key().starts_with(AsSlice(prefix))) break;
+    if (!end.empty() && it->key().compare(AsSlice(end)) >= 0) break;
+    batch.Delete(it->key());
+  }
+  TADORI_RETURN_IF_ERROR(FromLevelDb(it->status(), "scanning pending blocks"));
+  return FromLevelDb(db_->Write(leveldb::WriteOptions(), &batch), "erasing pending blocks");
+}
+
 BlockDraft DraftOnHead(const Store::Head& head, std::string chain_id, const KeyId& proposer) {
   BlockDraft draft;
   draft.chain_id = std::move(chain_id);
@@ -419,6 +476,7 @@ BlockDraft DraftOnHead(const Store::Head& head, std::string chain_id, const KeyI
   draft.round = draft.height;
   draft.prev_hash = head.hash;
   draft.prev_result_root = head.result_root;
+  draft.result_height = head.height;
   draft.proposer = proposer;
   return draft;
 }

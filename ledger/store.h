@@ -77,7 +77,8 @@ class Store {
   // every tx id, every state write (nullopt deletes), the index entries (opaque key/value
   // pairs kept under a private prefix, read back with ScanIndex) and the new head.
   // FAILED_PRECONDITION, writing nothing, before InitGenesis, or unless block height ==
-  // Height()+1, prev_hash == HeadHash() and prev_result_root == HeadResultRoot();
+  // Height()+1, prev_hash == HeadHash() and prev_result_root == ResultRootAt(result_height)
+  // (a node whose own execution differs from what the chain agreed must stop here);
   // INVALID_ARGUMENT, writing nothing, when the results do not match the transactions
   // one to one. `sync` is LevelDB's WriteOptions.sync. On an I/O error nothing is
   // committed in memory either (the head stays where it was).
@@ -94,6 +95,9 @@ class Store {
   Result<uint64_t> HeightOfHash(const Hash& hash) const;
   // NOT_FOUND above Height() or at 0; DATA_LOSS when it does not parse.
   Result<v1::BlockResults> GetResults(uint64_t height) const;
+  // ResultRoot of block `height`'s results (the empty-tree root at 0); NOT_FOUND above
+  // Height(); DATA_LOSS when the record is missing or malformed.
+  Result<Hash> ResultRootAt(uint64_t height) const;
 
   struct TxLocation {
     uint64_t height = 0;
@@ -124,6 +128,15 @@ class Store {
   // leaves the node). nullopt before the first Put.
   Status PutSafetyState(ByteView bytes);
   Result<std::optional<Bytes>> GetSafetyState() const;
+
+  // Consensus blocks this validator voted for that have not committed yet (opaque bytes,
+  // keyed by height and block id), so that a restarted validator still holds them.
+  // Written with sync=false: the PersistSafety that precedes every vote is synced, and
+  // LevelDB's log is sequential, so that sync makes this write durable too.
+  Status PutPendingBlock(uint64_t height, const Hash& block_id, ByteView bytes);
+  Result<std::vector<Bytes>> PendingBlocks() const;  // ascending height, at most 4096
+  // Drops the pending blocks at heights <= height (they committed, or lost to a fork).
+  Status ErasePendingBlocksThrough(uint64_t height);
 
  private:
   class StateAdapter;
@@ -193,7 +206,7 @@ class Store::Snapshot : public StateReader {
 };
 
 // The draft of the block that extends `head`: height + 1 (the round equals the height outside
-// BFT consensus), linked to the head's hash and result root. The caller adds the timestamp
+// BFT consensus), linked to the head's hash and result root (result_height = head height). The caller adds the timestamp
 // and the transactions.
 BlockDraft DraftOnHead(const Store::Head& head, std::string chain_id, const KeyId& proposer);
 

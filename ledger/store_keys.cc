@@ -6,6 +6,8 @@
 //   'B' height:u64be                      serialized v1::Block, as received
 //   'H' block_hash:32                     height:u64be
 //   'R' height:u64be                      serialized v1::BlockResults
+//   'Q' height:u64be                      result root of the block's results:32
+//   'P' height:u64be block_id:32          a consensus block voted for, not yet committed
 //   'T' tx_id:32                          height:u64be index:u32be   (tx locator)
 //   'S' chaincode_key:bytes               chaincode value (absent = deleted)
 //   'X' index_key:bytes                   index value (opaque; query indexes own both)
@@ -27,6 +29,8 @@ namespace {
 constexpr char kBlockTag = 'B';
 constexpr char kHeightByHashTag = 'H';
 constexpr char kResultsTag = 'R';
+constexpr char kResultRootTag = 'Q';
+constexpr char kPendingBlockTag = 'P';
 constexpr char kTxLocatorTag = 'T';
 constexpr char kStateTag = 'S';
 constexpr char kIndexTag = 'X';
@@ -67,6 +71,17 @@ std::string HeightByHash(const Hash& block_hash) {
 }
 std::string Results(uint64_t height) {
   return Tagged(kResultsTag, EncodeHeight(height));
+}
+std::string ResultRoot(uint64_t height) {
+  return Tagged(kResultRootTag, EncodeHeight(height));
+}
+std::string PendingBlock(uint64_t height, const Hash& block_id) {
+  std::string key = Tagged(kPendingBlockTag, EncodeHeight(height));
+  key.append(reinterpret_cast<const char*>(block_id.data()), Hash::kSize);
+  return key;
+}
+std::string PendingBlockPrefix() {
+  return std::string(1, kPendingBlockTag);
 }
 std::string TxLocator(const Hash& tx_id) {
   return Tagged(kTxLocatorTag, tx_id);

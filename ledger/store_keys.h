@@ -15,6 +15,9 @@ namespace tadori::store_keys {
 std::string Block(uint64_t height);
 std::string HeightByHash(const Hash& block_hash);
 std::string Results(uint64_t height);
+std::string ResultRoot(uint64_t height);
+std::string PendingBlock(uint64_t height, const Hash& block_id);
+std::string PendingBlockPrefix();
 std::string TxLocator(const Hash& tx_id);
 std::string State(std::string_view chaincode_key);
 std::string Index(std::string_view index_key);

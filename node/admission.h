@@ -25,9 +25,11 @@ class Admission {
 
   // Checks `tx` against committed state; on success returns it decoded.
   Result<DecodedTransaction> Check(const v1::SignedTransaction& tx);
+  // The signer part of Check alone: an active member key whose signature verifies. Used
+  // for transactions that arrive inside a proposed block rather than through Submit.
+  Status CheckSigner(const DecodedTransaction& tx);
 
  private:
-  Status CheckSigner(const DecodedTransaction& tx);
 
   const std::string chain_id_;
   const Store& store_;

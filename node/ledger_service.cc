@@ -35,7 +35,7 @@ grpc::Status LedgerService::Submit(grpc::ServerContext*, const v1::SubmitRequest
     if (wait) ctx_.feed.Unwatch(id);
     return ToGrpc(added);
   }
-  if (ctx_.on_admitted) ctx_.on_admitted();
+  if (ctx_.on_admitted) ctx_.on_admitted(request->tx());
   if (!wait) return grpc::Status::OK;
 
   const uint32_t wait_ms =
@@ -171,6 +171,8 @@ grpc::Status LedgerService::Status(grpc::ServerContext*, const v1::StatusRequest
   response->set_version(TADORI_VERSION);
   response->set_mempool_size(ctx_.mempool.size());
   response->set_mode(ctx_.mode);
+  response->set_round(ctx_.store.Height());
+  if (ctx_.fill_status) ctx_.fill_status(*response);
   return grpc::Status::OK;
 }
 

@@ -23,8 +23,12 @@ struct LedgerServiceContext {
   Mempool& mempool;
   CommitFeed& feed;
   const GenesisInfo& genesis;
-  std::string mode;                     // "dev" or "bft"
-  std::function<void()> on_admitted;    // wakes the block producer; may be empty
+  std::string mode;  // "dev" or "bft"
+  // Called with each transaction admitted by Submit, after it entered the mempool: wakes
+  // the block producer, or relays it to the other validators. May be empty.
+  std::function<void(const v1::SignedTransaction&)> on_admitted;
+  // Adds what the validator knows (round, peers, syncing) to Status answers. May be empty.
+  std::function<void(v1::StatusResponse&)> fill_status;
 };
 
 class LedgerService final : public v1::Ledger::Service {

@@ -3,12 +3,16 @@
 // Bounded by count and bytes; a full pool refuses with RESOURCE_EXHAUSTED rather than
 // growing. Per-signer fairness: one signer may hold at most a quarter of the pool, so a
 // single busy client cannot crowd out the others. Ids are unique within the pool.
-// Thread-safe: Submit handlers add, the block producer takes.
+//
+// Two ways out: a single validator Takes what it puts in a block; a BFT leader Selects
+// without removing (its proposal may fail, and the next leader needs the same transactions),
+// and every validator Removes what commits and Evicts what expired.
+// Thread-safe: Submit handlers and gossip add, the validator takes.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -33,14 +37,30 @@ class Mempool {
   // Removes and returns up to count_max transactions (and at most bytes_max of them) in
   // arrival order.
   std::vector<DecodedTransaction> Take(size_t count_max, size_t bytes_max);
+  // Returns copies of up to count_max / bytes_max transactions in arrival order, skipping
+  // those for which `skip` is true; removes nothing.
+  std::vector<DecodedTransaction> Select(
+      size_t count_max, size_t bytes_max,
+      const std::function<bool(const DecodedTransaction&)>& skip) const;
+  // Removes these ids (those absent are ignored); returns how many were pending.
+  size_t Remove(const std::vector<Hash>& ids);
+  // Removes transactions that can no longer commit above `height` (valid_until <= height).
+  size_t EvictExpired(uint64_t height);
   bool Contains(const Hash& id) const;
+  // True when exactly this transaction (same id and signature bytes) is pending: it was
+  // admitted here, so its signature was verified.
+  bool ContainsExact(const DecodedTransaction& tx) const;
   size_t size() const;
+  size_t bytes() const;
 
  private:
+  void EraseLocked(std::map<uint64_t, DecodedTransaction>::iterator it);
+
   const MempoolLimits limits_;
   mutable std::mutex mu_;
-  std::deque<DecodedTransaction> queue_;
-  std::set<Hash> ids_;
+  uint64_t next_seq_ = 0;
+  std::map<uint64_t, DecodedTransaction> by_seq_;  // arrival order
+  std::map<Hash, uint64_t> seq_of_;
   std::map<KeyId, size_t> per_signer_;
   size_t bytes_ = 0;
 };

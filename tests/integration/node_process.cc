@@ -38,20 +38,48 @@ bool PortAcceptsConnections(int port) {
   return ok;
 }
 
+NodeProcess::NodeProcess(std::string data_dir, int port)
+    : NodeProcess({"--dev", "--data-dir", data_dir, "--listen", "127.0.0.1:" + std::to_string(port),
+                   "--log-level", "warn"},
+                  data_dir, port, data_dir + ".log") {}
+
+NodeProcess::NodeProcess(std::vector<std::string> args, std::string data_dir, int port,
+                         std::string log)
+    : args_(std::move(args)),
+      data_dir_(std::move(data_dir)),
+      port_(port),
+      log_path_(std::move(log)) {}
+
+NodeProcess NodeProcess::ForConfig(const std::string& config_path, std::string data_dir,
+                                   int client_port, std::string log_path) {
+  return NodeProcess({"--config", config_path}, std::move(data_dir), client_port,
+                     std::move(log_path));
+}
+
+NodeProcess::NodeProcess(NodeProcess&& other) noexcept
+    : args_(std::move(other.args_)),
+      data_dir_(std::move(other.data_dir_)),
+      port_(other.port_),
+      log_path_(std::move(other.log_path_)),
+      pid_(other.pid_) {
+  other.pid_ = -1;
+}
+
 NodeProcess::~NodeProcess() {
   if (pid_ > 0) Kill();
 }
 
 bool NodeProcess::Start(int timeout_ms) {
-  const std::string listen = address();
-  const std::string log = data_dir_ + ".log";
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(TADORID_PATH));
+  for (std::string& arg : args_) argv.push_back(arg.data());
+  argv.push_back(nullptr);
   pid_ = ::fork();
   if (pid_ == 0) {
-    FILE* f = std::freopen(log.c_str(), "a", stderr);
+    FILE* f = std::freopen(log_path_.c_str(), "a", stderr);
     (void)f;
     ::dup2(2, 1);
-    ::execl(TADORID_PATH, TADORID_PATH, "--dev", "--data-dir", data_dir_.c_str(), "--listen",
-            listen.c_str(), "--log-level", "warn", static_cast<char*>(nullptr));
+    ::execv(TADORID_PATH, argv.data());
     std::_Exit(127);
   }
   // Wait for the port with plain TCP first: a gRPC channel that fails to connect backs off

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tadori/v1/ledger.grpc.pb.h"
 #include "tadori/v1/trace.grpc.pb.h"
@@ -20,10 +21,16 @@ bool PortAcceptsConnections(int port);
 
 class NodeProcess {
  public:
-  NodeProcess(std::string data_dir, int port) : data_dir_(std::move(data_dir)), port_(port) {}
+  // `tadorid --dev --data-dir data_dir --listen 127.0.0.1:port`, logging to data_dir.log.
+  NodeProcess(std::string data_dir, int port);
+  // `tadorid --config config_path`, whose client API is on 127.0.0.1:client_port.
+  static NodeProcess ForConfig(const std::string& config_path, std::string data_dir,
+                               int client_port, std::string log_path);
+  NodeProcess(NodeProcess&& other) noexcept;
+  NodeProcess& operator=(NodeProcess&&) = delete;
   ~NodeProcess();
 
-  // Starts `tadorid --dev` and waits until Status answers (false after timeout_ms).
+  // Starts tadorid and waits until Status answers (false after timeout_ms).
   bool Start(int timeout_ms = 20'000);
   void Kill();  // SIGKILL, then reap
   // SIGTERM; returns the exit status (or -1 when it had to be killed).
@@ -36,8 +43,12 @@ class NodeProcess {
   const std::string& data_dir() const { return data_dir_; }
 
  private:
+  NodeProcess(std::vector<std::string> args, std::string data_dir, int port, std::string log);
+
+  std::vector<std::string> args_;
   std::string data_dir_;
   int port_;
+  std::string log_path_;
   pid_t pid_ = -1;
 };
 

@@ -20,5 +20,6 @@ void AddReadingsCommands(CLI::App& app, CliContext& ctx);  // readings, readings
 void AddRecallCommands(CLI::App& app, CliContext& ctx);    // recall issue|scope
 void AddPilotCommands(CLI::App& app, CliContext& ctx);     // pilot list|show|submit|amend|finding
 void AddVerifyCommand(CLI::App& app, CliContext& ctx);     // verify (offline, a data directory)
+void AddNetworkCommands(CLI::App& app, CliContext& ctx);   // network new (offline, files)
 
 }  // namespace tadori::cli

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "consensus/ledger_certificate.h"
 #include "ledger/genesis.h"
 #include "ledger/store.h"
 
@@ -16,7 +17,8 @@ Result<DataDirCheck> CheckDataDir(const std::string& data_dir) {
   auto genesis = DecodeGenesis(*genesis_bytes);
   if (!genesis.ok()) return Status::DataLoss("stored genesis: " + genesis.status().message());
   const Store::Head head = (*store)->head();
-  TADORI_ASSIGN_OR_RETURN(ChainCheckReport report, CheckChain(**store, *genesis));
+  TADORI_ASSIGN_OR_RETURN(ChainCheckReport report,
+                          CheckChain(**store, *genesis, consensus::VerifyBlockAgreement));
   DataDirCheck out;
   out.chain_id = genesis->genesis.chain_id();
   out.genesis_hash = genesis->hash;

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   AddRecallCommands(app, ctx);
   AddPilotCommands(app, ctx);
   AddVerifyCommand(app, ctx);
+  AddNetworkCommands(app, ctx);
 
   // CLI11 reports bad command lines (and --help) by exception; they stop here.
   try {

@@ -84,7 +84,11 @@ std::string RenderStatus(const v1::StatusResponse& s) {
   std::string out = RenderFields({
       {"chain id", s.chain_id()},
       {"mode", s.mode()},
+      {"validator id", s.validator_id().empty() ? "-" : s.validator_id()},
       {"height", std::to_string(s.height())},
+      {"round", std::to_string(s.round())},
+      // A syncing node answers queries from a chain that may be behind its peers'.
+      {"syncing", s.syncing() ? "yes (queries may be behind)" : "no"},
       {"head hash", HexOrDash(s.head_hash())},
       {"genesis hash", HexOrDash(s.genesis_hash())},
       {"mempool", std::to_string(s.mempool_size()) + " txs"},
@@ -96,7 +100,20 @@ std::string RenderStatus(const v1::StatusResponse& s) {
     table.AddRow(
         {v.id(), v.org_id(), HexOrDash(v.key_id()), v.address().empty() ? "-" : v.address()});
   }
-  return out + table.Render();
+  out += table.Render();
+  // A dev node has no peers; the section appears only on a network.
+  if (s.peers_size() == 0) return out;
+  int connected = 0;
+  Table peers({"VALIDATOR", "ADDRESS", "STATE"});
+  for (const auto& p : s.peers()) {
+    connected += p.connected() ? 1 : 0;
+    peers.AddRow({p.validator_id().empty() ? "-" : p.validator_id(),
+                  p.address().empty() ? "-" : p.address(),
+                  p.connected() ? "connected" : "disconnected"});
+  }
+  out += "\npeers (" + std::to_string(connected) + " of " + std::to_string(s.peers_size()) +
+         " connected)\n";
+  return out + peers.Render();
 }
 
 std::string RenderBlock(const v1::GetBlockResponse& b) {

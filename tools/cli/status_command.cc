@@ -1,4 +1,4 @@
-// tadori status: what the node says about its chain.
+// tadori status: what the node says about its chain and, on a network, its peers.
 #include <chrono>
 
 #include <grpcpp/client_context.h>
@@ -35,7 +35,8 @@ int RunStatus(CliContext& ctx, bool json) {
 
 void AddStatusCommand(CLI::App& app, CliContext& ctx) {
   auto json = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand("status", "chain id, height, head, validators of the node");
+  CLI::App* cmd =
+      app.add_subcommand("status", "chain id, height, round, validators and peers of the node");
   cmd->add_flag("--json", *json, "print the StatusResponse as JSON");
   cmd->callback([json, &ctx] { ctx.exit_code = RunStatus(ctx, *json); });
 }

@@ -1,9 +1,11 @@
-// tadori-loadgen: offers a node signed EPCIS harvesting events (record_event, each creating
-// a lot) and reports, honestly, how many it committed and how fast. See run.h for the mode,
-// report.h for the definitions and workload.h for the transactions.
+// tadori-loadgen: offers a node, or a network's nodes, signed EPCIS harvesting events
+// (record_event, each creating a lot) and reports, honestly, how many it committed and how
+// fast. See run.h for the mode, node_list.h for --node, report.h for the definitions and
+// workload.h for the transactions.
 //
-// Before the clock starts it registers the product it harvests (kLoadgenProductGtin) unless
-// --product names one already registered; a product that already exists is fine.
+// Before the clock starts it registers the product it harvests (kLoadgenProductGtin), through
+// the first node, unless --product names one already registered; a product that already
+// exists is fine.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +21,7 @@
 #include "tools/client/node_address.h"
 #include "tools/client/rpc_error.h"
 #include "tools/client/transaction_builder.h"
+#include "tools/loadgen/node_list.h"
 #include "tools/loadgen/report.h"
 #include "tools/loadgen/run.h"
 #include "tools/loadgen/workload.h"
@@ -95,15 +98,22 @@ Status EnsureProduct(v1::Ledger::Stub& stub, const PrivateKey& key) {
 int Run(const Options& opt) {
   std::optional<std::string> flag;
   if (!opt.node.empty()) flag = opt.node;
-  Result<std::string> address = client::ResolveNodeAddress(flag, std::getenv("TADORI_NODE"));
-  if (!address.ok()) return Fail("choosing the node", address.status(), kExitUsage);
+  Result<std::vector<std::string>> nodes = ResolveNodeList(flag, std::getenv("TADORI_NODE"));
+  if (!nodes.ok()) return Fail("choosing the nodes", nodes.status(), kExitUsage);
+  if (opt.clients < nodes->size()) {
+    std::fprintf(stderr,
+                 "tadori-loadgen: warning: %zu clients for %zu nodes; only the first %zu nodes "
+                 "receive transactions\n",
+                 opt.clients, nodes->size(), opt.clients);
+  }
   std::string key_path = opt.key_file;
   if (key_path.empty() && std::getenv(client::kKeyEnvVar) != nullptr) {
     key_path = std::getenv(client::kKeyEnvVar);
   }
   Result<PrivateKey> key = client::LoadPrivateKeyFile(key_path);
   if (!key.ok()) return Fail("loading the signing key", key.status());
-  auto stub = client::NewLedgerStub(*address);
+  // The chain head and the product come from the first node; the others run the same chain.
+  auto stub = client::NewLedgerStub(nodes->front());
   Result<client::ChainHead> head = client::FetchChainHead(*stub);
   if (!head.ok()) return Fail("fetching status", head.status());
 
@@ -121,10 +131,11 @@ int Run(const Options& opt) {
 
   std::string prefix = opt.lot_prefix;
   if (prefix.empty()) prefix = "lg-" + ToHex(NewNonce()).substr(0, 8) + "-";
-  Note(opt, fmt::format("tadori-loadgen: {} harvesting events (record_event) of product {} to {} "
-                        "(chain {}, height {}), {} clients, rate {}",
-                        opt.count, product, *address, head->chain_id, head->height, opt.clients,
-                        opt.rate > 0 ? fmt::format("{:.1f} tx/s", opt.rate) : "unlimited"));
+  Note(opt,
+       fmt::format("tadori-loadgen: {} harvesting events (record_event) of product {} to {} "
+                   "(chain {}, height {}), {} clients, rate {}",
+                   opt.count, product, JoinNodeList(*nodes), head->chain_id, head->height,
+                   opt.clients, opt.rate > 0 ? fmt::format("{:.1f} tx/s", opt.rate) : "unlimited"));
   const auto sign_start = std::chrono::steady_clock::now();
   const Workload workload = PresignHarvests(*head, *key, opt.count, prefix, product,
                                             kValidityBlocks, opt.wait_timeout_ms);
@@ -134,9 +145,11 @@ int Run(const Options& opt) {
   Note(opt, fmt::format("pre-signed {} transactions in {:.0f} ms before the clock started "
                         "(lot codes {}0..{}, valid {} blocks)",
                         opt.count, presign_ms, prefix, opt.count - 1, kValidityBlocks));
-  Note(opt,
-       "mode: each client has its own connection and sends one Submit at a time with "
-       "wait_for_commit=true; latency = Submit sent -> node's commit reply");
+  Note(opt, fmt::format(
+                "mode: each client has its own connection and sends one Submit at a time with "
+                "wait_for_commit=true; latency = Submit sent -> node's commit reply{}",
+                nodes->size() > 1 ? fmt::format("; client c submits to node c % {}", nodes->size())
+                                  : ""));
 
   const double verify_per_s = MeasureVerifyRate(*key, workload);
   Note(opt, fmt::format("{} signature verify on one core: {:.0f}/s", KeyTypeName(key->type()),
@@ -144,17 +157,17 @@ int Run(const Options& opt) {
 
   std::vector<TxRecord> records;
   const Pacer pacer(opt.rate);
-  const RunTiming timing = RunClients(*address, opt.clients, pacer, workload, records);
-  const size_t settled = Settle(*address, workload, records, opt.settle_ms);
+  const RunTiming timing = RunClients(*nodes, opt.clients, pacer, workload, records);
+  const size_t settled = Settle(*nodes, workload, records, opt.settle_ms);
   if (settled > 0) {
     Note(opt, fmt::format("settled {} transaction(s) whose Submit ended without a commit, "
                           "by GetTransaction",
                           settled));
   }
-  if (!opt.no_verify) VerifyCommitted(*address, workload, records);
+  if (!opt.no_verify) VerifyCommitted(*nodes, workload, records);
 
   const Tally tally = MakeTally(records, timing, opt.rate > 0);
-  RunInfo info{*address,
+  RunInfo info{*nodes,
                opt.clients,
                opt.rate,
                kValidityBlocks,
@@ -195,7 +208,8 @@ int main(int argc, char** argv) {
       "committed throughput and submit->commit latency"};
   app.name("tadori-loadgen");
   app.add_option("--node", opt.node,
-                 "node address HOST:PORT (default: $TADORI_NODE, else " +
+                 "node address HOST:PORT, or several comma-separated (client c submits to "
+                 "node c % n) (default: $TADORI_NODE, else " +
                      std::string(tadori::client::kDefaultNodeAddress) + ")");
   app.add_option("--key", opt.key_file,
                  "private key of a producer org member or admin (default: $TADORI_KEY)");

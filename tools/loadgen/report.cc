@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "tools/client/rpc_error.h"
+#include "tools/loadgen/node_list.h"
 
 namespace tadori::loadgen {
 
@@ -22,6 +23,13 @@ std::string ByCode(const std::map<std::string, size_t>& counts) {
   std::string out;
   for (const auto& [code, n] : counts) out += fmt::format("  {} {}", code, n);
   return out;
+}
+
+// committed_ok_by_node with a zero for each listed node that committed nothing.
+std::vector<size_t> CommittedByNode(const Tally& t, const RunInfo& info) {
+  std::vector<size_t> by_node = t.committed_ok_by_node;
+  if (by_node.size() < info.nodes.size()) by_node.resize(info.nodes.size(), 0);
+  return by_node;
 }
 
 }  // namespace
@@ -50,6 +58,8 @@ Tally MakeTally(const std::vector<TxRecord>& records, const RunTiming& timing, b
           ++t.refused_by_result[client::CodeNameOf(r.result_code)];
         } else if (r.fate == Fate::kCommitted) {
           ++t.committed_ok;
+          if (t.committed_ok_by_node.size() <= r.node) t.committed_ok_by_node.resize(r.node + 1);
+          ++t.committed_ok_by_node[r.node];
           latencies_us.push_back((r.done_ns - r.sent_ns) / 1000);
         } else {
           ++t.late_committed_ok;
@@ -78,6 +88,7 @@ std::string RenderReport(const Tally& t, const RunInfo& info) {
   const std::string target =
       info.rate_per_s > 0 ? fmt::format("{:.1f} tx/s", info.rate_per_s) : "unlimited";
   std::string out;
+  out += fmt::format("nodes                {} ({})\n", info.nodes.size(), JoinNodeList(info.nodes));
   out += fmt::format("duration             {:.3f} s (start until the last Submit reply)\n",
                      t.duration_s);
   out += fmt::format("offered              {:.1f} tx/s  ({} sent of {}; target {})\n",
@@ -88,6 +99,15 @@ std::string RenderReport(const Tally& t, const RunInfo& info) {
                        t.behind_schedule > 0 ? "  (too few --clients, or a busy CPU)" : "");
   }
   out += fmt::format("committed OK         {}  ({:.1f} tx/s)\n", t.committed_ok, t.committed_tx_s);
+  if (info.nodes.size() > 1) {
+    // A node that is down or behind shows here rather than only as a lower total.
+    const std::vector<size_t> by_node = CommittedByNode(t, info);
+    std::string split;
+    for (size_t n = 0; n < info.nodes.size(); ++n) {
+      split += fmt::format("{}{} {}", n == 0 ? "" : "  ", info.nodes[n], by_node[n]);
+    }
+    out += fmt::format("  by node            {}\n", split);
+  }
   if (t.late_committed_ok > 0) {
     out += fmt::format(
         "committed OK late    {}  (found after the Submit wait; not in tx/s "
@@ -118,7 +138,9 @@ std::string RenderReport(const Tally& t, const RunInfo& info) {
 
 nlohmann::json ReportJson(const Tally& t, const RunInfo& info) {
   return {
-      {"node", info.node},
+      {"node", JoinNodeList(info.nodes)},
+      {"nodes", info.nodes},
+      {"committedOkByNode", CommittedByNode(t, info)},
       {"clients", info.clients},
       {"targetRatePerS", info.rate_per_s},
       {"mode", "wait_for_commit"},

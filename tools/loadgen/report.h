@@ -43,13 +43,16 @@ struct Tally {
   double committed_tx_s = 0;
   size_t behind_schedule = 0;  // sends later than kBehindScheduleNs (paced runs only)
   int64_t max_lag_us = 0;      // largest send lateness (paced runs only)
+  // committed_ok split by the node each transaction was sent to (TxRecord::node), up to the
+  // highest index seen; the report pads it with zeros to the length of the node list.
+  std::vector<size_t> committed_ok_by_node;
 };
 
 Tally MakeTally(const std::vector<TxRecord>& records, const RunTiming& timing, bool paced);
 
 // What the run was, for the report header.
 struct RunInfo {
-  std::string node;
+  std::vector<std::string> nodes;  // client c was driving nodes[c % nodes.size()]
   size_t clients = 0;
   double rate_per_s = 0;  // <= 0: unlimited
   uint64_t validity_blocks = 0;

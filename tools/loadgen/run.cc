@@ -49,13 +49,14 @@ void RecordReply(const grpc::Status& rpc, const v1::SubmitResponse& reply, TxRec
   }
 }
 
-void ClientLoop(v1::Ledger::Stub* stub, const Pacer& pacer, const Workload& workload,
+void ClientLoop(v1::Ledger::Stub* stub, size_t node, const Pacer& pacer, const Workload& workload,
                 Clock::time_point start, std::atomic<uint64_t>& next,
                 std::vector<TxRecord>& records, std::atomic<int64_t>& last_send_ns) {
   while (true) {
     const uint64_t i = next.fetch_add(1);
     if (i >= workload.requests.size()) return;
     TxRecord& record = records[i];
+    record.node = node;
     const auto due = pacer.DueOffset(i);
     std::this_thread::sleep_until(start + due);
     record.due_ns = due.count();
@@ -83,11 +84,20 @@ grpc::Status GetTx(v1::Ledger::Stub& stub, const Hash& id, v1::GetTransactionRes
   return stub.GetTransaction(&call, request, answer);
 }
 
+// One stub per node, for the reads that follow a run.
+std::vector<std::unique_ptr<v1::Ledger::Stub>> StubsFor(const std::vector<std::string>& nodes) {
+  std::vector<std::unique_ptr<v1::Ledger::Stub>> stubs;
+  stubs.reserve(nodes.size());
+  for (const std::string& node : nodes) stubs.push_back(client::NewLedgerStub(node));
+  return stubs;
+}
+
 }  // namespace
 
-RunTiming RunClients(const std::string& address, size_t clients, const Pacer& pacer,
+RunTiming RunClients(const std::vector<std::string>& nodes, size_t clients, const Pacer& pacer,
                      const Workload& workload, std::vector<TxRecord>& records) {
   TADORI_CHECK(clients >= 1 && clients <= kClientsMax);
+  TADORI_CHECK(!nodes.empty());
   records.assign(workload.requests.size(), TxRecord{});
   // Connections are opened before the clock starts, so that connection setup is not
   // counted as latency. A client that cannot connect still runs: its calls fail and are
@@ -97,7 +107,8 @@ RunTiming RunClients(const std::string& address, size_t clients, const Pacer& pa
   const auto connect_deadline =
       std::chrono::system_clock::now() + std::chrono::milliseconds(client::kReadDeadlineMs);
   for (size_t c = 0; c < clients; ++c) {
-    auto channel = client::OpenChannel(address, client::ChannelOptions{.own_connection = true});
+    auto channel = client::OpenChannel(nodes[c % nodes.size()],
+                                       client::ChannelOptions{.own_connection = true});
     channel->WaitForConnected(connect_deadline);
     stubs.push_back(v1::Ledger::NewStub(channel));
   }
@@ -107,36 +118,40 @@ RunTiming RunClients(const std::string& address, size_t clients, const Pacer& pa
   std::vector<std::thread> threads;
   threads.reserve(clients);
   for (size_t c = 0; c < clients; ++c) {
-    threads.emplace_back(ClientLoop, stubs[c].get(), std::cref(pacer), std::cref(workload), start,
-                         std::ref(next), std::ref(records), std::ref(last_send_ns));
+    threads.emplace_back(ClientLoop, stubs[c].get(), c % nodes.size(), std::cref(pacer),
+                         std::cref(workload), start, std::ref(next), std::ref(records),
+                         std::ref(last_send_ns));
   }
   for (auto& t : threads) t.join();
   return RunTiming{NsSince(start), last_send_ns.load()};
 }
 
-size_t Settle(const std::string& address, const Workload& workload, std::vector<TxRecord>& records,
-              int settle_ms) {
-  auto stub = client::NewLedgerStub(address);
+size_t Settle(const std::vector<std::string>& nodes, const Workload& workload,
+              std::vector<TxRecord>& records, int settle_ms) {
+  auto stubs = StubsFor(nodes);
   const auto deadline = Clock::now() + std::chrono::milliseconds(settle_ms);
   size_t pending = 0;
   for (const TxRecord& r : records) pending += r.fate == Fate::kPending ? 1 : 0;
   bool any_pending = pending > 0;
   while (any_pending) {
     any_pending = false;
-    // The head decides whether a missing transaction can still commit.
-    Result<client::ChainHead> head = client::FetchChainHead(*stub);
+    // The head of the node a transaction went to decides whether it can still commit there.
+    std::vector<Result<client::ChainHead>> heads;
+    heads.reserve(stubs.size());
+    for (auto& stub : stubs) heads.push_back(client::FetchChainHead(*stub));
     const bool out_of_time = Clock::now() >= deadline;
     for (size_t i = 0; i < records.size(); ++i) {
       TxRecord& r = records[i];
       if (r.fate != Fate::kPending) continue;
       v1::GetTransactionResponse answer;
-      const grpc::Status rpc = GetTx(*stub, workload.ids[i], &answer);
+      const grpc::Status rpc = GetTx(*stubs[r.node], workload.ids[i], &answer);
       if (rpc.ok()) {
         r.fate = Fate::kLateCommitted;
         r.result_code = answer.result().code();
         r.height = answer.height();
         continue;
       }
+      const Result<client::ChainHead>& head = heads[r.node];
       const bool expired = head.ok() && head->height >= workload.valid_until[i];
       if (expired || out_of_time) {
         const bool accepted = r.rpc_code == Code::kOk || r.rpc_code == Code::kDeadlineExceeded;
@@ -150,15 +165,15 @@ size_t Settle(const std::string& address, const Workload& workload, std::vector<
   return pending;
 }
 
-size_t VerifyCommitted(const std::string& address, const Workload& workload,
+size_t VerifyCommitted(const std::vector<std::string>& nodes, const Workload& workload,
                        std::vector<TxRecord>& records) {
-  auto stub = client::NewLedgerStub(address);
+  auto stubs = StubsFor(nodes);
   size_t failures = 0;
   for (size_t i = 0; i < records.size(); ++i) {
     TxRecord& r = records[i];
     if (!r.committed()) continue;
     v1::GetTransactionResponse answer;
-    const grpc::Status rpc = GetTx(*stub, workload.ids[i], &answer);
+    const grpc::Status rpc = GetTx(*stubs[r.node], workload.ids[i], &answer);
     r.verify_failed =
         !rpc.ok() || answer.height() != r.height || answer.result().code() != r.result_code;
     failures += r.verify_failed ? 1 : 0;

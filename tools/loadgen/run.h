@@ -1,4 +1,5 @@
-// Driving a load run against a node, and settling transactions whose fate the run left open.
+// Driving a load run against one node or several, and settling transactions whose fate the
+// run left open.
 //
 // Mode: each client thread has its own gRPC stub on its own connection (opened before the
 // clock starts) and sends one Submit at a time with wait_for_commit=true, so the latency of
@@ -6,6 +7,8 @@
 // replies that it is committed.
 // Concurrency is therefore the number of clients; an offered rate beyond what C clients
 // can carry shows as sends behind schedule, which the report counts.
+// With several nodes, client c connects to nodes[c % n]; each transaction is settled and
+// verified at the node it was sent to, which is the one that answered for it.
 #pragma once
 
 #include <cstdint>
@@ -28,11 +31,12 @@ struct RunTiming {
 };
 
 // Sends every request of `workload` from `clients` threads (1..kClientsMax, checked), paced
-// by `pacer`. Fills records (one per request, same order): kCommitted, kRejected for a
+// by `pacer`, to `nodes` (non-empty, checked). Fills records (one per request, same order,
+// each with the index of its node): kCommitted, kRejected for a
 // definite refusal (INVALID_ARGUMENT, ALREADY_EXISTS, RESOURCE_EXHAUSTED, ...), or kPending
 // when the call ended without telling (DEADLINE_EXCEEDED, UNAVAILABLE, CANCELLED, UNKNOWN,
 // INTERNAL, ABORTED, or an OK reply that says not committed).
-RunTiming RunClients(const std::string& address, size_t clients, const Pacer& pacer,
+RunTiming RunClients(const std::vector<std::string>& nodes, size_t clients, const Pacer& pacer,
                      const Workload& workload, std::vector<TxRecord>& records);
 
 // Looks up every kPending transaction with GetTransaction until each is found, is past its
@@ -40,13 +44,13 @@ RunTiming RunClients(const std::string& address, size_t clients, const Pacer& pa
 // become kLost when the node had accepted them (Submit said OK or DEADLINE_EXCEEDED, the
 // "still queued" answer) and kRejected otherwise (the call failed before the node said
 // anything, and the transaction is not on the chain). Returns how many were pending.
-size_t Settle(const std::string& address, const Workload& workload, std::vector<TxRecord>& records,
-              int settle_ms);
+size_t Settle(const std::vector<std::string>& nodes, const Workload& workload,
+              std::vector<TxRecord>& records, int settle_ms);
 
 // Re-reads every committed transaction with GetTransaction and marks verify_failed where the
 // node's stored height or result differs from what Submit reported, or it is missing.
 // Returns the number of failures.
-size_t VerifyCommitted(const std::string& address, const Workload& workload,
+size_t VerifyCommitted(const std::vector<std::string>& nodes, const Workload& workload,
                        std::vector<TxRecord>& records);
 
 }  // namespace tadori::loadgen

@@ -21,6 +21,7 @@ struct TxRecord {
   Code rpc_code = Code::kOk;  // the Submit call's status
   uint32_t result_code = 0;   // TxResult.code once committed (0 = OK)
   uint64_t height = 0;        // block height once committed
+  size_t node = 0;            // index in the run's node list of the node it was sent to
   // Offsets from the start of the run, in ns.
   int64_t due_ns = 0;          // when the pacer wanted it sent
   int64_t sent_ns = 0;         // when the Submit call started

@@ -120,20 +120,31 @@ TEST_F(ChainCheckTest, BlockReplacedByValidForkDetected) {
   EXPECT_EQ(r.status().code(), Code::kDataLoss) << r.status().ToString();
 }
 
-TEST_F(ChainCheckTest, AlteredResultsDetectedByNextBlock) {
+// Altered results no longer hash to the result root stored beside them at commit (which
+// later blocks are checked against), so the block itself is reported.
+TEST_F(ChainCheckTest, AlteredResultsDetectedByStoredRoot) {
   v1::BlockResults results = OkResults(2);
   results.mutable_results(1)->set_code(9);
   Alter(store_keys::Results(2), results.SerializeAsString());
-  ExpectDataLossAt(3, "prev_result_root");
+  ExpectDataLossAt(2, "stored result root");
 }
 
-TEST_F(ChainCheckTest, AlteredHeadResultsDetectedByHeadRecord) {
+TEST_F(ChainCheckTest, AlteredHeadResultsDetectedByStoredRoot) {
   v1::BlockResults results = OkResults(2);
   results.mutable_results(0)->set_message("tampered");
   Alter(store_keys::Results(kBlocks), results.SerializeAsString());
-  Result<ChainCheckReport> r = CheckChain(*store_, net_.genesis);
-  EXPECT_EQ(r.status().code(), Code::kDataLoss);
-  EXPECT_NE(r.status().message().find("head record"), std::string::npos);
+  ExpectDataLossAt(kBlocks, "stored result root");
+}
+
+TEST_F(ChainCheckTest, AlteredResultsAndStoredRootDetectedByNextBlock) {
+  v1::BlockResults results = OkResults(2);
+  results.mutable_results(1)->set_code(9);
+  Alter(store_keys::Results(2), results.SerializeAsString());
+  std::vector<Hash> ids;
+  for (const DecodedTransaction& tx : blocks_[1].txs) ids.push_back(tx.id);
+  const std::vector<v1::TxResult> list(results.results().begin(), results.results().end());
+  Alter(store_keys::ResultRoot(2), ResultRoot(ids, list).ToBinaryString());
+  ExpectDataLossAt(3, "prev_result_root");
 }
 
 TEST_F(ChainCheckTest, MissingResultDetected) {
@@ -149,6 +160,55 @@ TEST_F(ChainCheckTest, MisdirectedTxLocatorDetected) {
 TEST_F(ChainCheckTest, HashIndexDetected) {
   Alter(store_keys::HeightByHash(blocks_[0].hash), store_keys::EncodeHeight(3));
   ExpectDataLossAt(1, "does not hash");
+}
+
+TEST_F(ChainCheckTest, AgreementCheckIsThePassedOne) {
+  // Stripped signatures pass when the caller's check does not look at them...
+  v1::Block stripped = blocks_[6].block;  // height 7
+  stripped.clear_signatures();
+  Alter(store_keys::Block(7), stripped.SerializeAsString());
+  std::vector<uint64_t> seen;
+  auto accept_all = [&](const DecodedBlock& block, const GenesisInfo& genesis) {
+    EXPECT_EQ(genesis.hash, net_.genesis.hash);
+    seen.push_back(block.header.height());
+    return Status::Ok();
+  };
+  Result<ChainCheckReport> r = CheckChain(*store_, net_.genesis, accept_all);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->blocks_checked, static_cast<uint64_t>(kBlocks));
+  EXPECT_EQ(seen, (std::vector<uint64_t>{1, 2, 3, 4, 5, 6, 7, 8}));
+  // ...the default one still refuses them...
+  ExpectDataLossAt(7, "signatures");
+  // ...and a refusal from the caller's check is DATA_LOSS at that block, with its reason.
+  auto refuse_five = [](const DecodedBlock& block, const GenesisInfo&) {
+    return block.header.height() == 5 ? Status::Unauthenticated("no certificate here")
+                                      : Status::Ok();
+  };
+  r = CheckChain(*store_, net_.genesis, refuse_five);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kDataLoss) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("block 5:"), std::string::npos) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("no certificate here"), std::string::npos)
+      << r.status().ToString();
+}
+
+TEST_F(ChainCheckTest, PrevResultRootOfAnotherResultHeightDetected) {
+  // A fully signed head block that says it agrees on block 3's results but carries the root
+  // of block 4's.
+  BlockDraft draft;
+  draft.chain_id = net_.genesis.genesis.chain_id();
+  draft.height = kBlocks;
+  draft.round = kBlocks;
+  draft.prev_hash = blocks_[kBlocks - 2].hash;
+  draft.result_height = 3;
+  draft.prev_result_root = Hash::FromBytes(AsBytes(blocks_[4].header.prev_result_root())).value();
+  draft.proposer = net_.validator_keys[0].public_key().id();
+  draft.timestamp_ms = blocks_[kBlocks - 1].header.timestamp_ms();
+  draft.txs = blocks_[kBlocks - 1].txs;
+  DecodedBlock block = BuildBlock(draft);
+  for (const PrivateKey& key : net_.validator_keys) SignBlock(block, key);
+  Alter(store_keys::Block(kBlocks), block.block.SerializeAsString());
+  ExpectDataLossAt(kBlocks, "prev_result_root is not the root of block 3's results");
 }
 
 }  // namespace

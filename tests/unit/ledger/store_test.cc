@@ -374,5 +374,212 @@ TEST_F(StoreTest, SurvivesSigkillDuringCommits) {
   }
 }
 
+// --- Result roots by height, lagging result_height, pending consensus blocks. ---
+
+// Block `height` on the head whose prev_result_root names block `result_height`'s results.
+DecodedBlock LaggingBlock(const TestNetwork& net, const Store& store, uint64_t result_height,
+                          const Hash& prev_result_root, size_t tx_count) {
+  BlockDraft draft = DraftOnHead(store.head(), net.genesis.genesis.chain_id(),
+                                 net.validator_keys[0].public_key().id());
+  draft.result_height = result_height;
+  draft.prev_result_root = prev_result_root;
+  draft.timestamp_ms = 1'700'000'000'000 + static_cast<int64_t>(draft.height);
+  for (size_t i = 0; i < tx_count; ++i) {
+    draft.txs.push_back(
+        testing::MakeTx(net.admin, draft.chain_id, draft.height + 100,
+                        "lag-" + std::to_string(draft.height) + "-" + std::to_string(i)));
+  }
+  DecodedBlock block = BuildBlock(draft);
+  SignBlock(block, net.validator_keys[0]);
+  return block;
+}
+
+TEST_F(StoreTest, ResultRootAtEachHeight) {
+  EXPECT_EQ(store_->ResultRootAt(0).value(), MerkleRoot({}));
+  EXPECT_EQ(store_->ResultRootAt(1).status().code(), Code::kNotFound);
+  std::vector<Hash> roots{MerkleRoot({})};
+  for (size_t i = 1; i <= 4; ++i) {
+    DecodedBlock b = CommitNext(i);
+    roots.push_back(testing::ResultRootOf(b, OkResults(i)));
+  }
+  for (uint64_t h = 0; h <= 4; ++h) {
+    Result<Hash> root = store_->ResultRootAt(h);
+    ASSERT_TRUE(root.ok()) << h << ": " << root.status().ToString();
+    EXPECT_EQ(*root, roots[h]) << h;
+  }
+  EXPECT_NE(roots[1], roots[2]);  // the checks above can tell heights apart
+  EXPECT_EQ(store_->ResultRootAt(4).value(), store_->HeadResultRoot());
+  EXPECT_EQ(store_->ResultRootAt(5).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->ResultRootAt(UINT64_MAX).status().code(), Code::kNotFound);
+  Reopen();
+  for (uint64_t h = 0; h <= 4; ++h) EXPECT_EQ(store_->ResultRootAt(h).value(), roots[h]) << h;
+  EXPECT_EQ(store_->ResultRootAt(5).status().code(), Code::kNotFound);
+}
+
+TEST_F(StoreTest, MissingResultRootRecordIsDataLoss) {
+  CommitNext(1);
+  CommitNext(1);
+  store_.reset();
+  leveldb::DB* db = nullptr;
+  ASSERT_TRUE(leveldb::DB::Open(leveldb::Options(), dir_.path(), &db).ok());
+  ASSERT_TRUE(db->Delete(leveldb::WriteOptions(), store_keys::ResultRoot(1)).ok());
+  delete db;
+  RawPut(dir_.path(), store_keys::ResultRoot(2), "short");
+  store_ = OpenOrDie(dir_.path());
+  EXPECT_EQ(store_->ResultRootAt(1).status().code(), Code::kDataLoss);
+  EXPECT_EQ(store_->ResultRootAt(2).status().code(), Code::kDataLoss);
+}
+
+TEST_F(StoreTest, CommitWithLaggingResultHeight) {
+  std::vector<Hash> roots{MerkleRoot({})};
+  for (size_t i = 1; i <= 3; ++i) {
+    roots.push_back(testing::ResultRootOf(CommitNext(1), OkResults(1)));
+  }
+  // Block 4 agrees on block 2's results, block 5 on genesis (0), block 6 on block 5's.
+  DecodedBlock b4 = LaggingBlock(net_, *store_, 2, roots[2], 2);
+  Status s = store_->CommitBlock(b4, OkResults(2), {});
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(store_->Height(), 4u);
+  EXPECT_EQ(store_->HeadResultRoot(), testing::ResultRootOf(b4, OkResults(2)));
+  EXPECT_EQ(store_->ResultRootAt(4).value(), store_->HeadResultRoot());
+  roots.push_back(store_->HeadResultRoot());
+
+  DecodedBlock b5 = LaggingBlock(net_, *store_, 0, roots[0], 1);
+  s = store_->CommitBlock(b5, OkResults(1), {});
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  roots.push_back(store_->HeadResultRoot());
+
+  DecodedBlock b6 = LaggingBlock(net_, *store_, 5, roots[5], 1);
+  s = store_->CommitBlock(b6, OkResults(1), {});
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(store_->Height(), 6u);
+
+  // CheckChain accepts lagging result heights too.
+  Result<ChainCheckReport> report = CheckChain(*store_, net_.genesis);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->blocks_checked, 6u);
+}
+
+TEST_F(StoreTest, DivergedResultRootRefusedAndWritesNothing) {
+  std::vector<Hash> roots{MerkleRoot({})};
+  for (size_t i = 1; i <= 3; ++i) {
+    roots.push_back(testing::ResultRootOf(CommitNext(1), OkResults(1)));
+  }
+  const Store::Head before = store_->head();
+  const WriteSet writes{{"lot/x", "x"}};
+  const std::vector<std::pair<std::string, std::string>> index{{"lot/x/1", "v"}};
+  auto refuse = [&](const DecodedBlock& b, const std::string& needle) {
+    Status s = store_->CommitBlock(b, OkResults(b.txs.size()), writes, index);
+    EXPECT_EQ(s.code(), Code::kFailedPrecondition) << s.ToString();
+    EXPECT_NE(s.message().find(needle), std::string::npos) << s.ToString();
+    EXPECT_EQ(store_->Height(), before.height);
+    EXPECT_EQ(store_->HeadHash(), before.hash);
+    EXPECT_EQ(store_->HeadResultRoot(), before.result_root);
+    EXPECT_EQ(store_->ResultRootAt(before.height + 1).status().code(), Code::kNotFound);
+    EXPECT_EQ(store_->state().Get("lot/x").value(), std::nullopt);
+    EXPECT_TRUE(store_->ScanIndex("", 10).value().empty());
+    for (const DecodedTransaction& tx : b.txs) {
+      EXPECT_EQ(store_->FindTransaction(tx.id).status().code(), Code::kNotFound);
+    }
+    EXPECT_EQ(store_->HeightOfHash(b.hash).status().code(), Code::kNotFound);
+  };
+  // The root of another height, of the head, and one nobody computed.
+  refuse(LaggingBlock(net_, *store_, 2, roots[3], 1), "diverged");
+  refuse(LaggingBlock(net_, *store_, 2, roots[1], 1), "diverged");
+  refuse(LaggingBlock(net_, *store_, 3, roots[2], 1), "diverged");
+  refuse(LaggingBlock(net_, *store_, 0, roots[3], 1), "diverged");
+  refuse(LaggingBlock(net_, *store_, 1, Sha256(std::string_view("other")), 1), "diverged");
+
+  // result_height above the head (only a header that skipped DecodeBlock can say so).
+  DecodedBlock above = LaggingBlock(net_, *store_, 3, roots[3], 1);
+  above.header.set_result_height(4);
+  refuse(above, "above the head");
+  above.header.set_result_height(UINT64_MAX);
+  refuse(above, "above the head");
+
+  Reopen();
+  EXPECT_EQ(store_->head().hash, before.hash);
+  EXPECT_EQ(store_->ResultRootAt(4).status().code(), Code::kNotFound);
+  // The honest block still commits.
+  Status s = store_->CommitBlock(LaggingBlock(net_, *store_, 2, roots[2], 1), OkResults(1), {});
+  EXPECT_TRUE(s.ok()) << s.ToString();
+}
+
+TEST(StoreBlockCodec, DecodeRefusesResultHeightAtOrAboveHeight) {
+  TestNetwork net = MakeNetwork(1);
+  DecodedBlock block = MakeBlock(net, 3, net.genesis.hash, MerkleRoot({}), 1);
+  ASSERT_EQ(block.header.result_height(), 2u);
+  ASSERT_TRUE(DecodeBlock(block.block).ok());
+  for (uint64_t result_height : {uint64_t{0}, uint64_t{2}, uint64_t{3}, uint64_t{4}, UINT64_MAX}) {
+    v1::BlockHeader header = block.header;
+    header.set_result_height(result_height);
+    v1::Block wire = block.block;
+    wire.set_header(header.SerializeAsString());
+    Result<DecodedBlock> decoded = DecodeBlock(wire);
+    if (result_height < 3) {
+      ASSERT_TRUE(decoded.ok()) << result_height << ": " << decoded.status().ToString();
+      EXPECT_EQ(decoded->header.result_height(), result_height);
+    } else {
+      EXPECT_EQ(decoded.status().code(), Code::kInvalidArgument) << result_height;
+      EXPECT_NE(decoded.status().message().find("result_height"), std::string::npos)
+          << decoded.status().ToString();
+    }
+  }
+}
+
+TEST_F(StoreTest, PendingBlocksAscendingSurviveReopenAndErase) {
+  EXPECT_TRUE(store_->PendingBlocks().value().empty());
+  // Within one height the order is by block id (the key layout); id_a sorts before id_b.
+  const Hash id_a = Hash::FromBytes(Bytes(Hash::kSize, 0x01)).value();
+  const Hash id_b = Hash::FromBytes(Bytes(Hash::kSize, 0x02)).value();
+  // Out of order, two at height 4, heights that differ in a high byte of the u64.
+  ASSERT_TRUE(store_->PutPendingBlock(5, id_a, AsBytes(std::string_view("five"))).ok());
+  ASSERT_TRUE(store_->PutPendingBlock(3, id_b, AsBytes(std::string_view("three"))).ok());
+  ASSERT_TRUE(store_->PutPendingBlock(4, id_b, AsBytes(std::string_view("four-b"))).ok());
+  ASSERT_TRUE(store_->PutPendingBlock(4, id_a, AsBytes(std::string_view("four-a"))).ok());
+  ASSERT_TRUE(store_->PutPendingBlock(256, id_a, AsBytes(std::string_view("256"))).ok());
+  auto strings = [&] {
+    std::vector<std::string> out;
+    Result<std::vector<Bytes>> blocks = store_->PendingBlocks();
+    EXPECT_TRUE(blocks.ok()) << blocks.status().ToString();
+    for (const Bytes& b : *blocks) out.push_back(ToString(b));
+    return out;
+  };
+  const std::vector<std::string> all{"three", "four-a", "four-b", "five", "256"};
+  EXPECT_EQ(strings(), all);
+  // Pending blocks are not chain data: the head and state are untouched.
+  EXPECT_EQ(store_->Height(), 0u);
+  Reopen();
+  EXPECT_EQ(strings(), all);
+
+  // The same (height, id) again replaces the bytes.
+  ASSERT_TRUE(store_->PutPendingBlock(5, id_a, AsBytes(std::string_view("five'"))).ok());
+  EXPECT_EQ(strings(), (std::vector<std::string>{"three", "four-a", "four-b", "five'", "256"}));
+
+  ASSERT_TRUE(store_->ErasePendingBlocksThrough(2).ok());
+  EXPECT_EQ(strings().size(), 5u);
+  ASSERT_TRUE(store_->ErasePendingBlocksThrough(4).ok());
+  EXPECT_EQ(strings(), (std::vector<std::string>{"five'", "256"}));
+  Reopen();
+  EXPECT_EQ(strings(), (std::vector<std::string>{"five'", "256"}));
+  ASSERT_TRUE(store_->ErasePendingBlocksThrough(255).ok());
+  EXPECT_EQ(strings(), (std::vector<std::string>{"256"}));
+  ASSERT_TRUE(store_->ErasePendingBlocksThrough(256).ok());
+  EXPECT_TRUE(strings().empty());
+}
+
+TEST_F(StoreTest, ErasingPendingBlocksLeavesChainDataAlone) {
+  DecodedBlock b = CommitNext(1, {{"lot/y", "y"}}, {{"idx/1", "v"}});
+  ASSERT_TRUE(store_->PutPendingBlock(2, b.hash, AsBytes(std::string_view("p"))).ok());
+  ASSERT_TRUE(store_->ErasePendingBlocksThrough(10).ok());
+  EXPECT_TRUE(store_->PendingBlocks().value().empty());
+  EXPECT_EQ(store_->GetBlock(1).value().SerializeAsString(), b.block.SerializeAsString());
+  EXPECT_EQ(store_->state().Get("lot/y").value(), std::optional<std::string>("y"));
+  EXPECT_EQ(store_->ScanIndex("", 10).value().size(), 1u);
+  EXPECT_EQ(store_->FindTransaction(b.txs[0].id).value().height, 1u);
+  Reopen();
+  EXPECT_EQ(store_->Height(), 1u);
+}
+
 }  // namespace
 }  // namespace tadori

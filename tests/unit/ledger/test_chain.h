@@ -118,6 +118,7 @@ inline DecodedBlock MakeBlock(const TestNetwork& net, uint64_t height, const Has
   draft.round = height;
   draft.prev_hash = prev_hash;
   draft.prev_result_root = prev_result_root;
+  draft.result_height = height - 1;
   draft.proposer = net.validator_keys[0].public_key().id();
   draft.timestamp_ms = 1'700'000'000'000 + static_cast<int64_t>(height);
   for (size_t i = 0; i < tx_count; ++i) {

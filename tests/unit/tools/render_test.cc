@@ -74,6 +74,58 @@ TEST(RenderTest, StatusListsValidators) {
   EXPECT_NE(out.find("validator-0  dev-org"), std::string::npos) << out;
 }
 
+TEST(RenderTest, StatusShowsRoundSyncingAndPeers) {
+  v1::StatusResponse s;
+  s.set_chain_id("kyushu");
+  s.set_mode("bft");
+  s.set_height(40);
+  s.set_round(43);
+  s.set_syncing(true);
+  s.set_validator_id("validator-1");
+  v1::PeerStatus* p = s.add_peers();
+  p->set_validator_id("validator-2");
+  p->set_address("10.0.0.2:7060");
+  p->set_connected(true);
+  p = s.add_peers();
+  p->set_validator_id("validator-3");
+  p->set_address("10.0.0.3:7060");
+  const std::string out = RenderStatus(s);
+  EXPECT_NE(out.find("validator id  validator-1\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("round         43\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("syncing       yes"), std::string::npos) << out;
+  EXPECT_NE(out.find("peers (1 of 2 connected)\n"
+                     "VALIDATOR    ADDRESS        STATE\n"
+                     "validator-2  10.0.0.2:7060  connected\n"
+                     "validator-3  10.0.0.3:7060  disconnected\n"),
+            std::string::npos)
+      << out;
+}
+
+TEST(RenderTest, StatusOfADevNodeHasNoPeersSection) {
+  v1::StatusResponse s;
+  s.set_mode("dev");
+  const std::string out = RenderStatus(s);
+  EXPECT_NE(out.find("syncing       no\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("validator id  -\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("peers"), std::string::npos) << out;
+}
+
+TEST(RenderTest, StatusJsonCarriesTheNetworkFields) {
+  v1::StatusResponse s;
+  s.set_round(5);
+  s.set_validator_id("validator-0");
+  v1::PeerStatus* p = s.add_peers();
+  p->set_validator_id("validator-1");
+  p->set_address("n1:7060");
+  const auto parsed = nlohmann::json::parse(ToJson(s));
+  EXPECT_EQ(parsed.at("round"), "5");
+  EXPECT_EQ(parsed.at("syncing"), false);
+  EXPECT_EQ(parsed.at("validatorId"), "validator-0");
+  ASSERT_EQ(parsed.at("peers").size(), 1u);
+  EXPECT_EQ(parsed.at("peers")[0].at("address"), "n1:7060");
+  EXPECT_EQ(parsed.at("peers")[0].at("connected"), false);
+}
+
 TEST(RenderTest, JsonIsOneValidLineWithDefaults) {
   v1::StatusResponse s;
   s.set_chain_id("c");

@@ -1,0 +1,61 @@
+// A local BFT network of real tadorid processes for integration tests: a consortium written
+// by `tadori network new`'s own code (WriteConsortium) on free loopback ports, one process per
+// validator, each with its real TLS identity and LevelDB data directory.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/genesis.h"
+#include "ledger/keys.h"
+#include "tests/integration/node_process.h"
+#include "tests/support/temp_dir.h"
+#include "tools/cli/consortium.h"
+
+namespace tadori::testing {
+
+class Cluster {
+ public:
+  // Writes the consortium (orgs organisations, one validator each); starts nothing.
+  explicit Cluster(int orgs = 4);
+  ~Cluster();
+
+  size_t size() const { return nodes_.size(); }
+  const cli::ConsortiumLayout& layout() const { return layout_; }
+  const GenesisInfo& genesis() const { return *genesis_; }
+  const std::string& dir() const { return dir_.path(); }
+
+  // Start waits until the node answers Status; false when it exits or does not answer.
+  bool Start(size_t i);
+  bool StartAll();
+  void Kill(size_t i);  // SIGKILL
+  int Stop(size_t i);   // SIGTERM; the exit status
+  // Removes validator i's data directory (stop it first).
+  void Wipe(size_t i);
+  NodeProcess& node(size_t i) { return nodes_[i]; }
+
+  // Validator i's directory: DIR/<org>/<validator>/ (node.crt, node.key, consensus.key, ...).
+  std::string ValidatorDir(size_t i) const;
+  std::string DataDir(size_t i) const { return ValidatorDir(i) + "/data"; }
+  std::string AdminKeyPath(size_t org) const;
+  PrivateKey AdminKey(size_t org) const;
+
+  // The committed height validator i reports (0 when it does not answer).
+  uint64_t Height(size_t i);
+  // Waits until every running validator in `which` reports at least `height`.
+  bool WaitForHeight(const std::vector<size_t>& which, uint64_t height, int timeout_ms);
+  // The value of one metric sample of validator i, e.g.
+  // "tadori_rejected_messages_total{reason=\"bad_signature\"}"; -1 when absent or unreachable.
+  int64_t Metric(size_t i, const std::string& sample);
+
+ private:
+  TempDir dir_;
+  cli::ConsortiumLayout layout_;
+  std::optional<GenesisInfo> genesis_;
+  std::vector<NodeProcess> nodes_;
+};
+
+}  // namespace tadori::testing

@@ -1,0 +1,218 @@
+// `tadori network new`: the files WriteConsortium leaves are a consortium the node accepts:
+// a genesis that decodes, private files only their owner reads, configs that parse with the
+// planned ports, and node certificates that identify the right validator.
+#include "tools/cli/consortium.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "ledger/genesis.h"
+#include "ledger/keys.h"
+#include "node/dev_identity.h"
+#include "node/node_config.h"
+#include "node/tls_identity.h"
+
+namespace tadori::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+class NetworkNewTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("tadori-network-new-test-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  std::string Out() const { return (root_ / "net").string(); }
+
+  static std::string Read(const fs::path& p) {
+    Result<std::string> text = ReadFileToString(p.string(), 1 << 20);
+    EXPECT_TRUE(text.ok()) << text.status().ToString();
+    return text.ok() ? *text : std::string();
+  }
+
+  static unsigned Mode(const fs::path& p) {
+    struct stat st {};
+    EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
+    return st.st_mode & 0777;
+  }
+
+  static ConsortiumOptions Options(int orgs, int per_org) {
+    ConsortiumOptions o;
+    o.orgs = orgs;
+    o.validators_per_org = per_org;
+    o.base_port = 17100;
+    o.genesis_time_ms = 1'750'000'000'000;
+    return o;
+  }
+
+  fs::path root_;
+};
+
+TEST_F(NetworkNewTest, WritesAConsortiumTheNodeAccepts) {
+  Result<ConsortiumLayout> layout = WriteConsortium(Options(3, 2), Out());
+  ASSERT_TRUE(layout.ok()) << layout.status().ToString();
+  const fs::path out = Out();
+
+  // The genesis decodes and names the story's first three organisations.
+  Result<GenesisInfo> genesis = GenesisFromJson(Read(out / "genesis.json"));
+  ASSERT_TRUE(genesis.ok()) << genesis.status().ToString();
+  const v1::Genesis& g = genesis->genesis;
+  EXPECT_EQ(g.chain_id(), "tadori-kyushu");
+  EXPECT_EQ(g.genesis_time_ms(), 1'750'000'000'000);
+  EXPECT_EQ(genesis->hash.Hex(), layout->genesis_hash_hex);
+  ASSERT_EQ(g.organizations_size(), 3);
+  EXPECT_EQ(g.organizations(0).id(), "kyushu-farm");
+  EXPECT_EQ(g.organizations(0).roles(0), "producer");
+  EXPECT_EQ(g.organizations(1).id(), "hakata-wholesale");
+  EXPECT_EQ(g.organizations(1).roles(0), "distributor");
+  EXPECT_EQ(g.organizations(2).id(), "fukuoka-deli");
+  EXPECT_EQ(g.organizations(2).name(), "Fukuoka Deli (福岡デリ, 中食)");
+  EXPECT_EQ(g.organizations(2).roles(0), "processor");
+  ASSERT_EQ(g.validators_size(), 6);
+  ASSERT_EQ(layout->validators.size(), 6u);
+
+  for (int o = 0; o < g.organizations_size(); ++o) {
+    const v1::Organization& org = g.organizations(o);
+    const fs::path org_dir = out / org.id();
+    EXPECT_EQ(Mode(org_dir / "ca.key"), 0600u);
+    EXPECT_EQ(Mode(org_dir / "admin.key"), 0600u);
+    EXPECT_EQ(Read(org_dir / "ca.crt"), org.ca_certificate());
+    Result<PrivateKey> admin = PrivateKey::FromPem(Read(org_dir / "admin.key"));
+    ASSERT_TRUE(admin.ok()) << admin.status().ToString();
+    ASSERT_EQ(org.admin_public_keys_size(), 1);
+    EXPECT_EQ(admin->public_key().ToPem(), org.admin_public_keys(0));
+  }
+
+  std::set<std::string> ids;
+  for (int i = 0; i < g.validators_size(); ++i) {
+    const v1::Validator& v = g.validators(i);
+    ids.insert(v.id());
+    const std::string org_id = g.organizations(i / 2).id();
+    EXPECT_EQ(v.org_id(), org_id);
+    EXPECT_EQ(v.id(), org_id + "-" + std::to_string(i % 2 + 1));
+    EXPECT_EQ(v.address(), "127.0.0.1:" + std::to_string(17100 + i));
+    EXPECT_EQ(v.weight(), 1u);
+
+    const fs::path dir = out / org_id / v.id();
+    EXPECT_EQ(Mode(dir / "node.key"), 0600u);
+    EXPECT_EQ(Mode(dir / "consensus.key"), 0600u);
+    Result<PrivateKey> consensus = PrivateKey::FromPem(Read(dir / "consensus.key"));
+    ASSERT_TRUE(consensus.ok());
+    EXPECT_EQ(consensus->public_key().ToPem(), v.consensus_public_key());
+
+    // Its certificate, issued by its organisation's CA, identifies exactly it.
+    Result<size_t> who = IdentifyPeerValidator(Read(dir / "node.crt"), *genesis);
+    ASSERT_TRUE(who.ok()) << who.status().ToString();
+    EXPECT_EQ(*who, static_cast<size_t>(i));
+
+    // Its config parses, with the planned ports and paths that lead to its files.
+    ASSERT_EQ(layout->validators[i].config_path, (dir / "node.toml").string());
+    Result<NodeConfig> c = LoadNodeConfig((dir / "node.toml").string());
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    EXPECT_EQ(c->validator_id, v.id());
+    EXPECT_EQ(c->peer_listen, "127.0.0.1:" + std::to_string(17100 + i));
+    EXPECT_EQ(c->client_listen, "127.0.0.1:" + std::to_string(17200 + i));
+    EXPECT_EQ(c->metrics_listen, "127.0.0.1:" + std::to_string(17300 + i));
+    EXPECT_TRUE(c->client_tls_cert_path.empty());
+    EXPECT_TRUE(fs::equivalent(c->genesis_path, out / "genesis.json"));
+    EXPECT_TRUE(fs::equivalent(c->consensus_key_path, dir / "consensus.key"));
+    EXPECT_TRUE(fs::equivalent(c->peer_tls_cert_path, dir / "node.crt"));
+    EXPECT_TRUE(fs::equivalent(c->peer_tls_key_path, dir / "node.key"));
+    EXPECT_EQ(c->data_dir, (dir / "data").string());
+    ASSERT_EQ(c->peers.size(), 5u);
+    EXPECT_EQ(c->peers.count(v.id()), 0u);
+    for (const v1::Validator& other : g.validators()) {
+      if (other.id() == v.id()) continue;
+      EXPECT_EQ(c->peers.at(other.id()), other.address());
+    }
+  }
+  EXPECT_EQ(ids.size(), 6u);
+}
+
+TEST_F(NetworkNewTest, OrganisationsBeyondTheStoryAreProducers) {
+  Result<ConsortiumLayout> layout = WriteConsortium(Options(10, 1), Out());
+  ASSERT_TRUE(layout.ok()) << layout.status().ToString();
+  Result<GenesisInfo> genesis = GenesisFromJson(Read(fs::path(Out()) / "genesis.json"));
+  ASSERT_TRUE(genesis.ok());
+  const v1::Genesis& g = genesis->genesis;
+  ASSERT_EQ(g.organizations_size(), 10);
+  EXPECT_EQ(g.organizations(4).roles(0), "carrier");
+  EXPECT_EQ(g.organizations(7).id(), "fukuoka-food-safety");
+  EXPECT_EQ(g.organizations(7).roles(0), "regulator");
+  EXPECT_EQ(g.organizations(8).id(), "org-9");
+  EXPECT_EQ(g.organizations(9).id(), "org-10");
+  EXPECT_EQ(g.organizations(9).roles(0), "producer");
+  EXPECT_EQ(g.validators(9).id(), "org-10-1");
+  // A certificate of one organisation does not identify another's validator.
+  Result<size_t> who =
+      IdentifyPeerValidator(Read(fs::path(Out()) / "org-9" / "org-9-1" / "node.crt"), *genesis);
+  ASSERT_TRUE(who.ok()) << who.status().ToString();
+  EXPECT_EQ(*who, 8u);
+}
+
+TEST_F(NetworkNewTest, UsesAnEmptyDirectoryAndRefusesANonEmptyOne) {
+  fs::create_directories(Out());
+  ASSERT_TRUE(WriteConsortium(Options(1, 1), Out()).ok());
+  const std::string genesis = Read(fs::path(Out()) / "genesis.json");
+
+  Result<ConsortiumLayout> again = WriteConsortium(Options(1, 1), Out());
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(again.status().message().find("not empty"), std::string::npos);
+  EXPECT_EQ(Read(fs::path(Out()) / "genesis.json"), genesis);  // untouched
+
+  const std::string file = (root_ / "plain-file").string();
+  std::ofstream(file) << "x";
+  EXPECT_EQ(WriteConsortium(Options(1, 1), file).status().code(), Code::kFailedPrecondition);
+}
+
+TEST_F(NetworkNewTest, RefusesOptionsOutOfRangeAndWritesNothing) {
+  ConsortiumOptions bad[] = {Options(0, 1), Options(33, 1), Options(1, 0), Options(1, 5),
+                             Options(26, 4) /* 104 validators: ports would collide */};
+  ConsortiumOptions high_port = Options(2, 1);
+  high_port.base_port = 65400;
+  ConsortiumOptions bad_host = Options(2, 1);
+  bad_host.host = "not a host";
+  ConsortiumOptions long_chain = Options(2, 1);
+  long_chain.chain_id = std::string(65, 'c');
+  for (const ConsortiumOptions& o :
+       {bad[0], bad[1], bad[2], bad[3], bad[4], high_port, bad_host, long_chain}) {
+    Result<ConsortiumLayout> r = WriteConsortium(o, Out());
+    EXPECT_EQ(r.status().code(), Code::kInvalidArgument)
+        << o.orgs << "x" << o.validators_per_org << " " << r.status().ToString();
+    EXPECT_FALSE(fs::exists(Out()));
+  }
+}
+
+TEST_F(NetworkNewTest, AnotherHostGoesIntoTheGenesisAndCertificates) {
+  ConsortiumOptions o = Options(2, 1);
+  o.host = "10.20.30.40";
+  o.chain_id = "kyushu-test";
+  Result<ConsortiumLayout> layout = WriteConsortium(o, Out());
+  ASSERT_TRUE(layout.ok()) << layout.status().ToString();
+  Result<GenesisInfo> genesis = GenesisFromJson(Read(fs::path(Out()) / "genesis.json"));
+  ASSERT_TRUE(genesis.ok());
+  EXPECT_EQ(genesis->genesis.chain_id(), "kyushu-test");
+  EXPECT_EQ(genesis->genesis.validators(1).address(), "10.20.30.40:17101");
+  Result<NodeConfig> c = LoadNodeConfig(layout->validators[0].config_path);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->peer_listen, "10.20.30.40:17100");
+  EXPECT_EQ(c->client_listen, "127.0.0.1:17200");  // clients stay on loopback
+  EXPECT_EQ(c->peers.at("hakata-wholesale-1"), "10.20.30.40:17101");
+}
+
+}  // namespace
+}  // namespace tadori::cli

@@ -1,0 +1,308 @@
+#include "tools/cli/consortium.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+
+#include "ledger/genesis.h"
+#include "ledger/keys.h"
+#include "ledger/limits.h"
+#include "node/dev_identity.h"
+#include "node/node_config.h"
+#include "node/tls_identity.h"
+
+namespace tadori::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct OrgTemplate {
+  const char* id;
+  const char* name;
+  const char* role;
+};
+
+// The Kyushu story's cast, in the order `--orgs N` takes them.
+constexpr OrgTemplate kStoryOrgs[] = {
+    {"kyushu-farm", "Kyushu Farm (九州ファーム)", "producer"},
+    {"hakata-wholesale", "Hakata Wholesale (博多青果卸)", "distributor"},
+    {"fukuoka-deli", "Fukuoka Deli (福岡デリ, 中食)", "processor"},
+    {"tenjin-bistro", "Tenjin Bistro (天神ビストロ, 外食)", "retailer"},
+    {"kyushu-coldchain", "Kyushu Cold Chain (九州コールドチェーン)", "carrier"},
+    {"kyushu-iot-council", "Kyushu IoT Council (九州IoT協議会)", "municipality"},
+    {"kyushu-audit", "Kyushu Audit (九州監査)", "auditor"},
+    {"fukuoka-food-safety", "Fukuoka Food Safety (福岡食品衛生)", "regulator"},
+};
+constexpr int kStoryOrgCount = sizeof(kStoryOrgs) / sizeof(kStoryOrgs[0]);
+
+struct OrgPlan {
+  std::string id;
+  std::string name;
+  std::string role;
+};
+
+OrgPlan PlanOrg(int index) {
+  if (index < kStoryOrgCount) {
+    const OrgTemplate& t = kStoryOrgs[index];
+    return {t.id, t.name, t.role};
+  }
+  const std::string n = std::to_string(index + 1);
+  return {"org-" + n, "Organization " + n, "producer"};
+}
+
+bool IsIpAddress(const std::string& host) {
+  unsigned char buf[sizeof(in6_addr)];
+  return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
+}
+
+bool IsDnsName(const std::string& host) {
+  return !host.empty() && host.size() <= 253 && host.front() != '-' && host.front() != '.' &&
+         std::all_of(host.begin(), host.end(), [](char ch) {
+           return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                  (ch >= '0' && ch <= '9') || ch == '-' || ch == '.';
+         });
+}
+
+std::string HostPort(const std::string& host, int port) {
+  if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
+  return host + ":" + std::to_string(port);
+}
+
+Status CheckOptions(const ConsortiumOptions& o) {
+  if (o.orgs < 1 || o.orgs > kConsortiumOrgsMax) {
+    return Status::InvalidArgument("--orgs must be 1.." + std::to_string(kConsortiumOrgsMax) +
+                                   ", not " + std::to_string(o.orgs));
+  }
+  if (o.validators_per_org < 1 || o.validators_per_org > kConsortiumValidatorsPerOrgMax) {
+    return Status::InvalidArgument("--validators-per-org must be 1.." +
+                                   std::to_string(kConsortiumValidatorsPerOrgMax) + ", not " +
+                                   std::to_string(o.validators_per_org));
+  }
+  const int total = o.orgs * o.validators_per_org;
+  if (total > kConsortiumValidatorsMax) {
+    return Status::InvalidArgument(
+        std::to_string(total) + " validators: at most " + std::to_string(kConsortiumValidatorsMax) +
+        " fit the port layout (client ports start 100 above peer ports)");
+  }
+  if (o.base_port < 1 || o.base_port + 200 + total - 1 > 65535) {
+    return Status::InvalidArgument("--base-port " + std::to_string(o.base_port) +
+                                   ": ports base..base+" + std::to_string(200 + total - 1) +
+                                   " must lie within 1..65535");
+  }
+  if (!IsIpAddress(o.host) && !IsDnsName(o.host)) {
+    return Status::InvalidArgument("--host '" + o.host +
+                                   "' is neither an IP address nor a DNS name");
+  }
+  if (o.chain_id.empty() || o.chain_id.size() > kChainIdBytesMax) {
+    return Status::InvalidArgument("--chain-id must be 1.." + std::to_string(kChainIdBytesMax) +
+                                   " bytes");
+  }
+  return Status::Ok();
+}
+
+// FAILED_PRECONDITION unless `dir` is absent or an empty directory.
+Status CheckOutDir(const std::string& dir) {
+  std::error_code ec;
+  fs::file_status st = fs::status(dir, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    return Status::Internal("checking " + dir + ": " + ec.message());
+  }
+  if (!fs::exists(st)) return Status::Ok();
+  if (!fs::is_directory(st)) {
+    return Status::FailedPrecondition(dir + " exists and is not a directory");
+  }
+  if (!fs::is_empty(dir, ec) || ec) {
+    return Status::FailedPrecondition(
+        dir +
+        " exists and is not empty; refusing to mix a new consortium's keys with "
+        "other files (choose a new --out)");
+  }
+  return Status::Ok();
+}
+
+// A file others may read (certificates, configs, the genesis); refuses to replace one.
+Status WritePublicFile(const std::string& path, const std::string& contents) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::Internal("creating " + path + ": " + std::strerror(errno));
+  size_t done = 0;
+  while (done < contents.size()) {
+    ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return Status::Internal("writing " + path + ": " + std::strerror(errno));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0) return Status::Internal("closing " + path + ": " + std::strerror(errno));
+  return Status::Ok();
+}
+
+Status MakeDir(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::Internal("creating " + dir.string() + ": " + ec.message());
+  return Status::Ok();
+}
+
+// Everything generated, before any of it touches the disk.
+struct ValidatorFiles {
+  ConsortiumValidator info;
+  PemKeyPair tls;
+  std::string consensus_key_pem;
+  std::string config_toml;
+};
+
+struct OrgFiles {
+  OrgPlan plan;
+  PemKeyPair ca;
+  std::string admin_key_pem;
+  std::vector<ValidatorFiles> validators;
+};
+
+}  // namespace
+
+Result<ConsortiumLayout> WriteConsortium(const ConsortiumOptions& options,
+                                         const std::string& out_dir) {
+  TADORI_RETURN_IF_ERROR(CheckOptions(options));
+  TADORI_RETURN_IF_ERROR(CheckOutDir(out_dir));
+  const fs::path out(out_dir);
+  const int k = options.validators_per_org;
+
+  v1::Genesis genesis;
+  genesis.set_chain_id(options.chain_id);
+  genesis.set_genesis_time_ms(options.genesis_time_ms != 0
+                                  ? options.genesis_time_ms
+                                  : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+
+  // The node certificate names the host the others dial, as an IP or a DNS name.
+  std::vector<std::string> cert_dns = {"localhost"};
+  std::vector<std::string> cert_ips;
+  if (IsIpAddress(options.host)) {
+    cert_ips.push_back(options.host);
+  } else if (options.host != "localhost") {
+    cert_dns.push_back(options.host);
+  }
+
+  std::vector<OrgFiles> orgs;
+  for (int o = 0; o < options.orgs; ++o) {
+    OrgFiles org;
+    org.plan = PlanOrg(o);
+    Result<PemKeyPair> ca = NewOrganizationCa(org.plan.id);
+    if (!ca.ok()) return ca.status().WithContext("creating the CA of " + org.plan.id);
+    org.ca = *std::move(ca);
+    TADORI_ASSIGN_OR_RETURN(PrivateKey admin, PrivateKey::Generate(KeyType::kP256));
+    org.admin_key_pem = admin.ToPem();
+
+    v1::Organization* g = genesis.add_organizations();
+    g->set_id(org.plan.id);
+    g->set_name(org.plan.name);
+    g->add_roles(org.plan.role);
+    g->add_admin_public_keys(admin.public_key().ToPem());
+    g->set_ca_certificate(org.ca.certificate_pem);
+
+    for (int v = 0; v < k; ++v) {
+      const int index = o * k + v;
+      ValidatorFiles val;
+      val.info.id = org.plan.id + "-" + std::to_string(v + 1);
+      val.info.org_id = org.plan.id;
+      val.info.peer_port = static_cast<uint16_t>(options.base_port + index);
+      val.info.client_port = static_cast<uint16_t>(options.base_port + 100 + index);
+      val.info.metrics_port = static_cast<uint16_t>(options.base_port + 200 + index);
+      val.info.peer_address = HostPort(options.host, val.info.peer_port);
+      val.info.config_path = (out / org.plan.id / val.info.id / "node.toml").string();
+
+      Result<PemKeyPair> tls =
+          IssueNodeCertificate(org.ca, org.plan.id, val.info.id, cert_dns, cert_ips);
+      if (!tls.ok()) return tls.status().WithContext("issuing the certificate of " + val.info.id);
+      val.tls = *std::move(tls);
+      TADORI_ASSIGN_OR_RETURN(PrivateKey consensus, PrivateKey::Generate(KeyType::kP256));
+      val.consensus_key_pem = consensus.ToPem();
+
+      v1::Validator* gv = genesis.add_validators();
+      gv->set_id(val.info.id);
+      gv->set_org_id(org.plan.id);
+      gv->set_consensus_public_key(consensus.public_key().ToPem());
+      gv->set_address(val.info.peer_address);
+      gv->set_weight(1);
+      org.validators.push_back(std::move(val));
+    }
+    orgs.push_back(std::move(org));
+  }
+
+  // The genesis must read back as the node will read it.
+  const std::string genesis_json = GenesisToJson(genesis);
+  Result<GenesisInfo> decoded = GenesisFromJson(genesis_json);
+  if (!decoded.ok()) return decoded.status().WithContext("checking the new genesis");
+
+  ConsortiumLayout layout;
+  layout.genesis_path = (out / "genesis.json").string();
+  layout.genesis_hash_hex = decoded->hash.Hex();
+
+  // Configs: every validator dials every other at its genesis address.
+  for (OrgFiles& org : orgs) {
+    layout.org_ids.push_back(org.plan.id);
+    for (ValidatorFiles& val : org.validators) {
+      NodeConfig c;
+      c.validator_id = val.info.id;
+      c.data_dir = "data";
+      c.genesis_path = "../../genesis.json";
+      c.consensus_key_path = "consensus.key";
+      c.peer_listen = val.info.peer_address;
+      c.peer_tls_cert_path = "node.crt";
+      c.peer_tls_key_path = "node.key";
+      c.client_listen = "127.0.0.1:" + std::to_string(val.info.client_port);
+      c.metrics_listen = "127.0.0.1:" + std::to_string(val.info.metrics_port);
+      for (const v1::Validator& other : genesis.validators()) {
+        if (other.id() != val.info.id) c.peers.emplace(other.id(), other.address());
+      }
+      val.config_toml = RenderNodeConfig(c);
+      Result<NodeConfig> parsed = ParseNodeConfig(val.config_toml, val.info.config_path);
+      if (!parsed.ok())
+        return parsed.status().WithContext("checking the config of " + c.validator_id);
+      layout.validators.push_back(val.info);
+    }
+  }
+
+  // Now the disk.
+  TADORI_RETURN_IF_ERROR(MakeDir(out));
+  TADORI_RETURN_IF_ERROR(WritePublicFile(layout.genesis_path, genesis_json));
+  for (const OrgFiles& org : orgs) {
+    const fs::path org_dir = out / org.plan.id;
+    TADORI_RETURN_IF_ERROR(MakeDir(org_dir));
+    TADORI_RETURN_IF_ERROR(WritePublicFile((org_dir / "ca.crt").string(), org.ca.certificate_pem));
+    TADORI_RETURN_IF_ERROR(WritePrivateFile((org_dir / "ca.key").string(), org.ca.private_key_pem));
+    TADORI_RETURN_IF_ERROR(WritePrivateFile((org_dir / "admin.key").string(), org.admin_key_pem));
+    for (const ValidatorFiles& val : org.validators) {
+      const fs::path dir = org_dir / val.info.id;
+      TADORI_RETURN_IF_ERROR(MakeDir(dir));
+      TADORI_RETURN_IF_ERROR(WritePublicFile((dir / "node.crt").string(), val.tls.certificate_pem));
+      TADORI_RETURN_IF_ERROR(
+          WritePrivateFile((dir / "node.key").string(), val.tls.private_key_pem));
+      TADORI_RETURN_IF_ERROR(
+          WritePrivateFile((dir / "consensus.key").string(), val.consensus_key_pem));
+      TADORI_RETURN_IF_ERROR(WritePublicFile(val.info.config_path, val.config_toml));
+    }
+  }
+
+  // And the file as written, read back: the genesis every node will seal.
+  TADORI_ASSIGN_OR_RETURN(std::string written,
+                          ReadFileToString(layout.genesis_path, kGenesisBytesMax * 4));
+  Result<GenesisInfo> reread = GenesisFromJson(written);
+  if (!reread.ok()) return reread.status().WithContext("reading back " + layout.genesis_path);
+  if (reread->hash != decoded->hash) {
+    return Status::Internal(layout.genesis_path + " does not read back as the genesis written");
+  }
+  return layout;
+}
+
+}  // namespace tadori::cli

@@ -1,0 +1,65 @@
+// `tadori network new`: everything a fresh multi-validator consortium needs, in one
+// directory, ready for `tadorid --config DIR/<org>/<validator>/node.toml`.
+//
+//   DIR/genesis.json                      the consortium (protobuf JSON)
+//   DIR/<org>/ca.crt, ca.key (0600)       the organisation's TLS CA
+//   DIR/<org>/admin.key (0600)            the organisation's admin key (P-256, PKCS#8 PEM)
+//   DIR/<org>/<org>-<v>/node.crt, node.key (0600)  the validator's TLS identity (org CA)
+//   DIR/<org>/<org>-<v>/consensus.key (0600)       its consensus key (P-256)
+//   DIR/<org>/<org>-<v>/node.toml                  its config, with paths relative to itself
+//
+// Organisations are the cast of the Kyushu story in a fixed order (kyushu-farm,
+// hakata-wholesale, fukuoka-deli, tenjin-bistro, kyushu-coldchain, kyushu-iot-council,
+// kyushu-audit, fukuoka-food-safety), then org-9, org-10, ... as producers. The validator
+// with genesis index i listens for peers on base+i, for clients on 127.0.0.1:base+100+i and
+// for metrics on 127.0.0.1:base+200+i.
+//
+// All key material is generated, the genesis decoded and every config parsed before the
+// first file is written, so bad options leave nothing behind.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ledger/status.h"
+
+namespace tadori::cli {
+
+inline constexpr int kConsortiumOrgsMax = 32;
+inline constexpr int kConsortiumValidatorsPerOrgMax = 4;
+// Client ports start 100 above peer ports, so more validators would collide.
+inline constexpr int kConsortiumValidatorsMax = 100;
+
+struct ConsortiumOptions {
+  int orgs = 0;                // 1..kConsortiumOrgsMax
+  int validators_per_org = 1;  // 1..kConsortiumValidatorsPerOrgMax
+  int base_port = 7100;
+  std::string chain_id = "tadori-kyushu";
+  std::string host = "127.0.0.1";  // where validators reach each other (IP or DNS name)
+  int64_t genesis_time_ms = 0;     // 0: now
+};
+
+struct ConsortiumValidator {
+  std::string id;  // "<org>-<v>"
+  std::string org_id;
+  uint16_t peer_port = 0;
+  uint16_t client_port = 0;
+  uint16_t metrics_port = 0;
+  std::string peer_address;  // as in the genesis: "host:peer_port"
+  std::string config_path;   // DIR/<org>/<id>/node.toml
+};
+
+struct ConsortiumLayout {
+  std::string genesis_path;
+  std::string genesis_hash_hex;
+  std::vector<std::string> org_ids;
+  std::vector<ConsortiumValidator> validators;  // in genesis order
+};
+
+// Writes the consortium into `out_dir`, which must not exist or be an empty directory
+// (FAILED_PRECONDITION otherwise). INVALID_ARGUMENT for options out of range.
+Result<ConsortiumLayout> WriteConsortium(const ConsortiumOptions& options,
+                                         const std::string& out_dir);
+
+}  // namespace tadori::cli

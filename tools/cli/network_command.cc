@@ -1,0 +1,82 @@
+// tadori network new: the keys, certificates, genesis and node configs of a fresh
+// consortium (see tools/cli/consortium.h), and how to start it.
+#include <algorithm>
+#include <memory>
+#include <string>
+
+#include "tools/cli/commands.h"
+#include "tools/cli/consortium.h"
+
+namespace tadori::cli {
+
+namespace {
+
+struct NetworkNewOptions {
+  ConsortiumOptions consortium;
+  std::string out;
+};
+
+int RunNetworkNew(const NetworkNewOptions& opt) {
+  Result<ConsortiumLayout> layout = WriteConsortium(opt.consortium, opt.out);
+  if (!layout.ok()) {
+    if (layout.status().code() == Code::kInvalidArgument ||
+        layout.status().code() == Code::kFailedPrecondition) {
+      return ReportUsage("network new", layout.status());
+    }
+    return ReportFailure("network new", layout.status());
+  }
+  const ConsortiumLayout& l = *layout;
+  PrintLine("wrote a consortium of " + std::to_string(l.org_ids.size()) + " organisations and " +
+            std::to_string(l.validators.size()) + " validators to " + opt.out);
+  PrintLine("chain " + opt.consortium.chain_id + ", genesis " + l.genesis_path + " (hash " +
+            l.genesis_hash_hex.substr(0, 16) + "...)");
+  PrintLine("");
+  PrintLine("validator                      peer                   client           metrics");
+  for (const ConsortiumValidator& v : l.validators) {
+    std::string row = v.id;
+    row.resize(std::max<size_t>(row.size() + 1, 31), ' ');
+    std::string peer = v.peer_address;
+    peer.resize(std::max<size_t>(peer.size() + 1, 23), ' ');
+    std::string client = "127.0.0.1:" + std::to_string(v.client_port);
+    client.resize(std::max<size_t>(client.size() + 1, 17), ' ');
+    PrintLine(row + peer + client + "127.0.0.1:" + std::to_string(v.metrics_port));
+  }
+  PrintLine("");
+  PrintLine("start each validator (a quorum of them must run for blocks to commit):");
+  for (const ConsortiumValidator& v : l.validators) {
+    PrintLine("  tadorid --config " + v.config_path);
+  }
+  PrintLine("keys (*.key) are mode 0600; each organisation's admin.key signs its transactions.");
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddNetworkCommands(CLI::App& app, CliContext& ctx) {
+  CLI::App* network = app.add_subcommand("network", "set up a multi-validator consortium");
+  network->require_subcommand(1);
+  auto opt = std::make_shared<NetworkNewOptions>();
+  CLI::App* cmd = network->add_subcommand(
+      "new", "write keys, TLS certificates, genesis.json and node.toml files for a consortium");
+  cmd->add_option("--orgs", opt->consortium.orgs, "number of organisations")
+      ->required()
+      ->check(CLI::Range(1, kConsortiumOrgsMax));
+  cmd->add_option("--out", opt->out, "directory to create (must not exist or be empty)")
+      ->required();
+  cmd->add_option("--validators-per-org", opt->consortium.validators_per_org,
+                  "validators of each organisation")
+      ->check(CLI::Range(1, kConsortiumValidatorsPerOrgMax))
+      ->capture_default_str();
+  cmd->add_option("--base-port", opt->consortium.base_port,
+                  "peer port of the first validator (client +100, metrics +200)")
+      ->check(CLI::Range(1, 65535))
+      ->capture_default_str();
+  cmd->add_option("--chain-id", opt->consortium.chain_id, "chain id of the genesis")
+      ->capture_default_str();
+  cmd->add_option("--host", opt->consortium.host,
+                  "host the validators reach each other at (in the genesis and certificates)")
+      ->capture_default_str();
+  cmd->callback([opt, &ctx] { ctx.exit_code = RunNetworkNew(*opt); });
+}
+
+}  // namespace tadori::cli

@@ -1,0 +1,74 @@
+#include "tools/loadgen/node_list.h"
+
+#include <algorithm>
+
+#include "tools/client/node_address.h"
+
+namespace tadori::loadgen {
+
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  const auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> ParseNodeList(std::string_view text) {
+  std::vector<std::string> nodes;
+  size_t begin = 0;
+  while (true) {
+    const size_t comma = text.find(',', begin);
+    const std::string_view entry =
+        Trim(text.substr(begin, comma == std::string_view::npos ? text.npos : comma - begin));
+    if (entry.empty()) {
+      std::string m = "node list \"";
+      m.append(text);
+      m.append("\" has an empty entry");
+      return Status::InvalidArgument(std::move(m));
+    }
+    TADORI_RETURN_IF_ERROR(client::ValidateNodeAddress(entry));
+    if (std::find(nodes.begin(), nodes.end(), entry) != nodes.end()) {
+      std::string m = "node address \"";
+      m.append(entry);
+      m.append("\" is listed twice");
+      return Status::InvalidArgument(std::move(m));
+    }
+    nodes.emplace_back(entry);
+    if (comma == std::string_view::npos) break;
+    begin = comma + 1;
+  }
+  return nodes;
+}
+
+Result<std::vector<std::string>> ResolveNodeList(const std::optional<std::string>& flag,
+                                                 const char* env_value) {
+  std::string_view text;
+  std::string_view source;
+  if (flag.has_value() && !flag->empty()) {
+    text = *flag;
+    source = "--node";
+  } else if (env_value != nullptr && env_value[0] != '\0') {
+    text = env_value;
+    source = "$TADORI_NODE";
+  } else {
+    return std::vector<std::string>{std::string(client::kDefaultNodeAddress)};
+  }
+  Result<std::vector<std::string>> nodes = ParseNodeList(text);
+  if (!nodes.ok()) return nodes.status().WithContext(source);
+  return nodes;
+}
+
+std::string JoinNodeList(const std::vector<std::string>& nodes) {
+  std::string out;
+  for (const std::string& node : nodes) {
+    if (!out.empty()) out += ", ";
+    out += node;
+  }
+  return out;
+}
+
+}  // namespace tadori::loadgen
