@@ -75,8 +75,8 @@ void SignBlock(DecodedBlock& block, const PrivateKey& validator_key);
 
 // INVALID_ARGUMENT unless: block size <= kBlockSizeBytesMax, header <= kBlockHeaderBytesMax,
 // txs <= kBlockTxCountMax, signatures <= kBlockSignatureCountMax; the header parses with
-// height >= 1, result_height < height, a chain_id within kChainIdBytesMax and 32-byte prev_hash, tx_root,
-// prev_result_root and proposer; every transaction decodes and names the header's chain;
+// height >= 1, result_height < height, a chain_id within kChainIdBytesMax and 32-byte prev_hash,
+// tx_root, prev_result_root and proposer; every transaction decodes and names the header's chain;
 // tx_count and tx_root match the transactions; no transaction id appears twice.
 // Signatures are not verified here (see VerifyBlockSignatures).
 Result<DecodedBlock> DecodeBlock(const v1::Block& block);

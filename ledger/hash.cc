@@ -15,14 +15,15 @@ Result<Hash> Hash::FromBytes(ByteView b) {
 
 Result<Hash> Hash::FromHex(std::string_view hex) {
   if (hex.size() != 2 * kSize) {
-    return Status::InvalidArgument("hash must be 64 hex digits, got " +
-                                   std::to_string(hex.size()));
+    return Status::InvalidArgument("hash must be 64 hex digits, got " + std::to_string(hex.size()));
   }
   TADORI_ASSIGN_OR_RETURN(Bytes b, tadori::FromHex(hex));
   return FromBytes(b);
 }
 
-std::string Hash::Hex() const { return ToHex(view()); }
+std::string Hash::Hex() const {
+  return ToHex(view());
+}
 
 bool Hash::IsZero() const {
   for (uint8_t b : bytes_)
@@ -46,7 +47,9 @@ Sha256Hasher::Sha256Hasher() : ctx_(EVP_MD_CTX_new()) {
   (void)rc;
 }
 
-Sha256Hasher::~Sha256Hasher() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+Sha256Hasher::~Sha256Hasher() {
+  EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_));
+}
 
 Sha256Hasher& Sha256Hasher::Update(ByteView data) {
   int rc = EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data.data(), data.size());

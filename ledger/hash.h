@@ -58,7 +58,9 @@ struct HashHasher {
 
 // One-shot SHA-256 (OpenSSL EVP).
 Hash Sha256(ByteView data);
-inline Hash Sha256(std::string_view data) { return Sha256(AsBytes(data)); }
+inline Hash Sha256(std::string_view data) {
+  return Sha256(AsBytes(data));
+}
 
 // Incremental SHA-256 for data that arrives in parts (domain prefixes, streamed blocks).
 class Sha256Hasher {

@@ -8,19 +8,19 @@
 namespace tadori {
 
 // Transactions.
-inline constexpr size_t kTxSizeBytesMax = 64 * 1024;        // whole SignedTransaction
+inline constexpr size_t kTxSizeBytesMax = 64 * 1024;  // whole SignedTransaction
 inline constexpr size_t kTxNonceBytes = 16;
-inline constexpr size_t kSignatureBytesMax = 64;            // P-256 r||s and Ed25519
+inline constexpr size_t kSignatureBytesMax = 64;  // P-256 r||s and Ed25519
 inline constexpr size_t kChainIdBytesMax = 64;
 inline constexpr uint64_t kTxValidityWindowBlocks = 10'000;  // max valid_until - head
-inline constexpr size_t kStringFieldBytesMax = 1024;        // ids, names, units, codes
+inline constexpr size_t kStringFieldBytesMax = 1024;         // ids, names, units, codes
 inline constexpr size_t kPemBytesMax = 4096;
 
 // Blocks.
 inline constexpr size_t kBlockSizeBytesMax = 8 * 1024 * 1024;
 inline constexpr size_t kBlockHeaderBytesMax = 1024;
 inline constexpr size_t kBlockTxCountMax = 10'000;
-inline constexpr size_t kBlockSignatureCountMax = 256;      // >= validator count
+inline constexpr size_t kBlockSignatureCountMax = 256;  // >= validator count
 
 // Genesis.
 inline constexpr size_t kGenesisBytesMax = 1024 * 1024;
@@ -47,10 +47,10 @@ inline constexpr uint32_t kQueryPageSizeDefault = 100;
 inline constexpr uint32_t kQueryPageSizeMax = 1000;
 inline constexpr uint32_t kTraceDepthDefault = 10;
 inline constexpr uint32_t kTraceDepthMax = 64;
-inline constexpr size_t kTraceNodesMax = 10'000;         // per trace; beyond: truncated
-inline constexpr size_t kQueryScanEntriesMax = 10'000;   // index entries read for one page
-inline constexpr size_t kCustodyEventsPerLotMax = 256;   // events read for custody_orgs
-inline constexpr size_t kQueryCursorBytesMax = 2048;     // hex characters
+inline constexpr size_t kTraceNodesMax = 10'000;        // per trace; beyond: truncated
+inline constexpr size_t kQueryScanEntriesMax = 10'000;  // index entries read for one page
+inline constexpr size_t kCustodyEventsPerLotMax = 256;  // events read for custody_orgs
+inline constexpr size_t kQueryCursorBytesMax = 2048;    // hex characters
 static_assert(kQueryPageSizeDefault <= kQueryPageSizeMax);
 static_assert(kTraceDepthDefault <= kTraceDepthMax);
 static_assert(kQueryPageSizeMax < kQueryScanEntriesMax, "a page fits in one scan");

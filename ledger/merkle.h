@@ -43,7 +43,6 @@ Status VerifyInclusion(const Hash& leaf_hash, const InclusionProof& proof, const
 // Proof that the first old_size leaves are a prefix of the tree of all leaf_hashes.
 // OUT_OF_RANGE unless old_size <= leaf_hashes.size().
 Result<ConsistencyProof> ProveConsistency(std::span<const Hash> leaf_hashes, uint64_t old_size);
-Status VerifyConsistency(const ConsistencyProof& proof, const Hash& old_root,
-                         const Hash& new_root);
+Status VerifyConsistency(const ConsistencyProof& proof, const Hash& old_root, const Hash& new_root);
 
 }  // namespace tadori

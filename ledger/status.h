@@ -83,7 +83,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
     assert(!std::get<Status>(v_).ok() && "Result built from an OK status has no value");
   }
@@ -111,9 +111,9 @@ class [[nodiscard]] Result {
 }  // namespace tadori
 
 // Returns early from the enclosing function when `expr` yields a failed Status.
-#define TADORI_RETURN_IF_ERROR(expr)          \
-  do {                                        \
-    ::tadori::Status tadori_status_ = (expr); \
+#define TADORI_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::tadori::Status tadori_status_ = (expr);        \
     if (!tadori_status_.ok()) return tadori_status_; \
   } while (0)
 

@@ -206,8 +206,8 @@ class Store::Snapshot : public StateReader {
 };
 
 // The draft of the block that extends `head`: height + 1 (the round equals the height outside
-// BFT consensus), linked to the head's hash and result root (result_height = head height). The caller adds the timestamp
-// and the transactions.
+// BFT consensus), linked to the head's hash and result root (result_height = head height). The
+// caller adds the timestamp and the transactions.
 BlockDraft DraftOnHead(const Store::Head& head, std::string chain_id, const KeyId& proposer);
 
 }  // namespace tadori

@@ -30,7 +30,6 @@ class Admission {
   Status CheckSigner(const DecodedTransaction& tx);
 
  private:
-
   const std::string chain_id_;
   const Store& store_;
   const Mempool& mempool_;

@@ -5,8 +5,7 @@
 namespace tadori {
 
 Result<ExecutedBlock> ExecuteBlock(const StateReader& committed, uint64_t height,
-                                   int64_t block_time_ms,
-                                   std::span<const DecodedTransaction> txs) {
+                                   int64_t block_time_ms, std::span<const DecodedTransaction> txs) {
   ExecutedBlock out;
   StateView block_view(committed);
   for (const DecodedTransaction& tx : txs) {

@@ -23,7 +23,6 @@ struct ExecutedBlock {
 };
 
 Result<ExecutedBlock> ExecuteBlock(const StateReader& committed, uint64_t height,
-                                   int64_t block_time_ms,
-                                   std::span<const DecodedTransaction> txs);
+                                   int64_t block_time_ms, std::span<const DecodedTransaction> txs);
 
 }  // namespace tadori

@@ -14,8 +14,7 @@ constexpr auto kStreamPollInterval = std::chrono::milliseconds(500);
 }  // namespace
 
 LedgerService::LedgerService(LedgerServiceContext ctx)
-    : ctx_(std::move(ctx)),
-      admission_(ctx_.genesis.genesis.chain_id(), ctx_.store, ctx_.mempool) {}
+    : ctx_(std::move(ctx)), admission_(ctx_.genesis.genesis.chain_id(), ctx_.store, ctx_.mempool) {}
 
 grpc::Status LedgerService::Submit(grpc::ServerContext*, const v1::SubmitRequest* request,
                                    v1::SubmitResponse* response) {
@@ -61,8 +60,8 @@ grpc::Status LedgerService::GetTransaction(grpc::ServerContext*,
   auto where = ctx_.store.FindTransaction(*id);
   if (!where.ok()) {
     if (where.status().code() == Code::kNotFound && ctx_.mempool.Contains(*id)) {
-      return ToGrpc(tadori::Status::NotFound("transaction " + id->Hex() +
-                                             " is pending, not yet committed"));
+      return ToGrpc(
+          tadori::Status::NotFound("transaction " + id->Hex() + " is pending, not yet committed"));
     }
     return ToGrpc(where.status().code() == Code::kNotFound
                       ? tadori::Status::NotFound("no transaction " + id->Hex())
@@ -111,9 +110,8 @@ grpc::Status LedgerService::GetBlock(grpc::ServerContext*, const v1::GetBlockReq
             "height 0 is the genesis state, not a block; blocks start at 1"));
       }
       if (height > ctx_.store.Height()) {
-        return ToGrpc(tadori::Status::NotFound(
-            "no block at height " + std::to_string(height) + "; head is " +
-            std::to_string(ctx_.store.Height())));
+        return ToGrpc(tadori::Status::NotFound("no block at height " + std::to_string(height) +
+                                               "; head is " + std::to_string(ctx_.store.Height())));
       }
       break;
     case v1::GetBlockRequest::kHash: {

@@ -42,8 +42,7 @@ class LedgerService final : public v1::Ledger::Service {
                               v1::GetTransactionResponse* response) override;
   grpc::Status GetBlock(grpc::ServerContext* context, const v1::GetBlockRequest* request,
                         v1::GetBlockResponse* response) override;
-  grpc::Status StreamBlocks(grpc::ServerContext* context,
-                            const v1::StreamBlocksRequest* request,
+  grpc::Status StreamBlocks(grpc::ServerContext* context, const v1::StreamBlocksRequest* request,
                             grpc::ServerWriter<v1::GetBlockResponse>* writer) override;
   grpc::Status Status(grpc::ServerContext* context, const v1::StatusRequest* request,
                       v1::StatusResponse* response) override;

@@ -73,7 +73,7 @@ class MetricsRegistry {
 class MetricsServer {
  public:
   static Result<std::unique_ptr<MetricsServer>> Start(const std::string& host_port,
-                                                       const MetricsRegistry& registry);
+                                                      const MetricsRegistry& registry);
   ~MetricsServer();
   int port() const;  // the bound port (useful with port 0)
 

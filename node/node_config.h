@@ -41,8 +41,8 @@ namespace tadori {
 
 struct NodeConfig {
   std::string validator_id;
-  std::string data_dir;       // absolute, or relative to the working directory
-  std::string genesis_path;   // same
+  std::string data_dir;      // absolute, or relative to the working directory
+  std::string genesis_path;  // same
   std::string consensus_key_path;
   std::string log_level = "info";
 

@@ -33,11 +33,11 @@
 namespace tadori {
 
 enum class PeerRefusal : uint8_t {
-  kBadCertificate,    // no client certificate, or not a genesis validator's (server side)
-  kWrongServer,       // the dialled server's certificate names another validator
-  kBadHello,          // first frame not a Hello, or its validator id differs from the cert
-  kGenesisMismatch,   // Hello with another genesis hash
-  kQueueOverflow,     // outbound frame dropped because the peer's queue was full
+  kBadCertificate,   // no client certificate, or not a genesis validator's (server side)
+  kWrongServer,      // the dialled server's certificate names another validator
+  kBadHello,         // first frame not a Hello, or its validator id differs from the cert
+  kGenesisMismatch,  // Hello with another genesis hash
+  kQueueOverflow,    // outbound frame dropped because the peer's queue was full
   kCount,
 };
 std::string_view PeerRefusalName(PeerRefusal reason);
@@ -49,7 +49,7 @@ struct PeerNetworkOptions {
   std::string tls_certificate_pem;       // this node's certificate and key
   std::string tls_private_key_pem;
   std::map<size_t, std::string> dial_addresses;  // validator index -> host:port (others)
-  size_t queue_frames_max = 4096;        // per peer
+  size_t queue_frames_max = 4096;                // per peer
 };
 
 class PeerNetwork {
