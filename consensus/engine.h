@@ -75,6 +75,7 @@ class Engine {
   Round current_round() const { return round_; }
   const SafetyState& safety() const { return safety_; }
   const Block& committed_tip() const { return tree_.root(); }
+  const BlockId& committed_tip_id() const { return tree_.root_id(); }
   const Block* FindBlock(const BlockId& id) const { return tree_.Find(id); }
   uint64_t drops(DropReason reason) const { return drops_[static_cast<size_t>(reason)]; }
   uint64_t drops_total() const;

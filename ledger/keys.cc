@@ -25,6 +25,7 @@
 
 #include "ledger/check.h"
 #include "ledger/limits.h"
+#include "ledger/openssl_owned.h"
 
 namespace tadori {
 namespace {
@@ -41,22 +42,12 @@ constexpr uint8_t kP256SpkiPrefix[] = {0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a,
 constexpr uint8_t kEd25519SpkiPrefix[] = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03,
                                           0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
 
-// Owning pointers for OpenSSL objects, each freed by its own function.
-template <auto kFree>
-struct Freer {
-  template <typename T>
-  void operator()(T* p) const {
-    kFree(p);
-  }
-};
-template <typename T, auto kFree>
-using Owned = std::unique_ptr<T, Freer<kFree>>;
-using PkeyPtr = Owned<EVP_PKEY, EVP_PKEY_free>;
-using BnPtr = Owned<BIGNUM, BN_clear_free>;
-using BnCtxPtr = Owned<BN_CTX, BN_CTX_free>;
-using PointPtr = Owned<EC_POINT, EC_POINT_free>;
-using MdCtxPtr = Owned<EVP_MD_CTX, EVP_MD_CTX_free>;
-using BioPtr = Owned<BIO, BIO_free>;
+using PkeyPtr = OpenSslOwned<EVP_PKEY, EVP_PKEY_free>;
+using BnPtr = OpenSslOwned<BIGNUM, BN_clear_free>;
+using BnCtxPtr = OpenSslOwned<BN_CTX, BN_CTX_free>;
+using PointPtr = OpenSslOwned<EC_POINT, EC_POINT_free>;
+using MdCtxPtr = OpenSslOwned<EVP_MD_CTX, EVP_MD_CTX_free>;
+using BioPtr = OpenSslOwned<BIO, BIO_free>;
 
 // A failed OpenSSL call on untrusted input leaves entries in the thread's error queue;
 // drop them so they are not misreported by a later, unrelated call.
@@ -172,8 +163,8 @@ ByteView CanonicalSpkiKey(ByteView der, KeyType& type) {
 }
 
 PkeyPtr FromParams(const char* algorithm, int selection, OSSL_PARAM_BLD* bld) {
-  Owned<OSSL_PARAM, OSSL_PARAM_free> params(OSSL_PARAM_BLD_to_param(bld));
-  Owned<EVP_PKEY_CTX, EVP_PKEY_CTX_free> ctx(
+  OpenSslOwned<OSSL_PARAM, OSSL_PARAM_free> params(OSSL_PARAM_BLD_to_param(bld));
+  OpenSslOwned<EVP_PKEY_CTX, EVP_PKEY_CTX_free> ctx(
       EVP_PKEY_CTX_new_from_name(nullptr, algorithm, nullptr));
   TADORI_CHECK(params && ctx && EVP_PKEY_fromdata_init(ctx.get()) == 1);
   EVP_PKEY* pkey = nullptr;
@@ -183,7 +174,7 @@ PkeyPtr FromParams(const char* algorithm, int selection, OSSL_PARAM_BLD* bld) {
 
 // An EVP_PKEY for P-256 from the uncompressed point and, for a private key, the scalar.
 PkeyPtr P256Pkey(const uint8_t (&point)[kP256UncompressedBytes], const BIGNUM* scalar) {
-  Owned<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free> bld(OSSL_PARAM_BLD_new());
+  OpenSslOwned<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free> bld(OSSL_PARAM_BLD_new());
   TADORI_CHECK(bld);
   TADORI_CHECK(
       OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0));
@@ -422,7 +413,7 @@ const uint8_t* MessageData(ByteView m) {
 
 // r || s (already range-checked) to the DER ECDSA-Sig-Value OpenSSL verifies.
 Bytes EcdsaDer(BnPtr r, BnPtr s) {
-  Owned<ECDSA_SIG, ECDSA_SIG_free> sig(ECDSA_SIG_new());
+  OpenSslOwned<ECDSA_SIG, ECDSA_SIG_free> sig(ECDSA_SIG_new());
   TADORI_CHECK(sig && ECDSA_SIG_set0(sig.get(), r.get(), s.get()) == 1);
   r.release();  // now owned by sig
   s.release();
@@ -632,7 +623,8 @@ namespace {
 // DER ECDSA-Sig-Value from OpenSSL to fixed r || s with s normalised to the low half.
 Bytes EcdsaFixed(ByteView der) {
   const unsigned char* p = der.data();
-  Owned<ECDSA_SIG, ECDSA_SIG_free> sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
+  OpenSslOwned<ECDSA_SIG, ECDSA_SIG_free> sig(
+      d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
   TADORI_CHECK(sig);
   const BIGNUM* r = ECDSA_SIG_get0_r(sig.get());
   BnPtr s(BN_dup(ECDSA_SIG_get0_s(sig.get())));

@@ -333,30 +333,33 @@ const BftValidator::LedgerTip* BftValidator::TipOf(const consensus::Block& block
     tip.timestamp_ms = genesis_.genesis.genesis_time_ms();
     tip.result_root = MerkleRoot({});
   } else {
+    // A block this node did not check itself (fetched by sync, or kept across a restart).
     v1::Block payload;
     if (!payload.ParseFromArray(block.payload.data(), static_cast<int>(block.payload.size()))) {
       return nullptr;
     }
-    v1::BlockHeader header;
-    if (!header.ParseFromString(payload.header())) return nullptr;
-    tip.hash = block.payload_digest;
-    tip.timestamp_ms = header.timestamp_ms();
-    tip.result_height = header.result_height();
-    Result<Hash> root = Hash::FromBytes(AsBytes(header.prev_result_root()));
-    if (!root.ok()) return nullptr;
-    tip.result_root = *root;
-    for (const v1::SignedTransaction& tx : payload.txs()) {
-      Result<DecodedTransaction> decoded = DecodeTransaction(tx);
-      if (!decoded.ok()) return nullptr;
-      tip.tx_ids.push_back(decoded->id);
-    }
+    Result<DecodedBlock> decoded = DecodeBlock(payload);
+    if (!decoded.ok()) return nullptr;
+    tip = TipFrom(*decoded);
   }
   return &tips_.emplace(id, std::move(tip)).first->second;
 }
 
+BftValidator::LedgerTip BftValidator::TipFrom(const DecodedBlock& block) {
+  const v1::BlockHeader& h = block.header;
+  // DecodeBlock checked prev_result_root is 32 bytes.
+  LedgerTip tip{block.hash,
+                h.timestamp_ms(),
+                h.result_height(),
+                Hash::FromBytes(AsBytes(h.prev_result_root())).value(),
+                {}};
+  for (const DecodedTransaction& tx : block.txs) tip.tx_ids.push_back(tx.id);
+  return tip;
+}
+
 std::optional<std::set<Hash>> BftValidator::PendingTxIds(const consensus::BlockId& block_id) {
   std::set<Hash> ids;
-  const consensus::BlockId& root = engine_->committed_tip().ComputeId();
+  const consensus::BlockId& root = engine_->committed_tip_id();
   consensus::BlockId id = block_id;
   while (id != root) {
     const consensus::Block* block = engine_->FindBlock(id);
@@ -436,13 +439,7 @@ bool BftValidator::CheckPayload(const consensus::ValidatePayload& v) {
     if (!signer.ok()) return refuse("tx " + tx.id.ShortHex() + ": " + signer.ToString());
   }
   // Keep what was decoded: children check against it, and the commit reuses it.
-  LedgerTip tip{decoded->hash,
-                h.timestamp_ms(),
-                h.result_height(),
-                Hash::FromBytes(AsBytes(h.prev_result_root())).value(),
-                {}};
-  for (const DecodedTransaction& tx : decoded->txs) tip.tx_ids.push_back(tx.id);
-  tips_.insert_or_assign(v.block_id, std::move(tip));
+  tips_.insert_or_assign(v.block_id, TipFrom(*decoded));
   checked_.insert_or_assign(v.block_id, std::move(*decoded));
   return true;
 }

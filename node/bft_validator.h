@@ -133,6 +133,7 @@ class BftValidator {
   std::optional<consensus::PayloadReady> TryBuildPayload(Clock::time_point now);
   // Ledger facts of a block in the engine's tree (cached); nullptr when unreadable.
   const LedgerTip* TipOf(const consensus::Block& block, const consensus::BlockId& id);
+  static LedgerTip TipFrom(const DecodedBlock& block);
   // Ids of transactions in the uncommitted blocks from `block_id` down to the committed tip.
   std::optional<std::set<Hash>> PendingTxIds(const consensus::BlockId& block_id);
   void SendFrame(size_t to, const Bytes& consensus_bytes);

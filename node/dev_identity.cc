@@ -17,8 +17,8 @@ namespace tadori {
 
 namespace fs = std::filesystem;
 
-Status WritePrivateFile(const std::string& path, const std::string& contents) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+Status WriteNewFile(const std::string& path, const std::string& contents, mode_t mode) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) return Status::Internal("creating " + path + ": " + std::strerror(errno));
   size_t done = 0;
   while (done < contents.size()) {

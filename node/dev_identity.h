@@ -13,6 +13,8 @@
 // and the validator key from validator.key.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 
 #include "ledger/genesis.h"
@@ -30,8 +32,13 @@ inline constexpr char kDevChainId[] = "tadori-dev";
 
 Result<DevIdentity> LoadOrCreateDevIdentity(const std::string& data_dir, const Store& store);
 
-// Writes `contents` to `path` with mode 0600, refusing to replace an existing file.
-Status WritePrivateFile(const std::string& path, const std::string& contents);
+// Writes `contents` to a new file at `path` with `mode` and syncs it, refusing to replace an
+// existing file.
+Status WriteNewFile(const std::string& path, const std::string& contents, mode_t mode);
+// WriteNewFile with mode 0600: keys.
+inline Status WritePrivateFile(const std::string& path, const std::string& contents) {
+  return WriteNewFile(path, contents, 0600);
+}
 Result<std::string> ReadFileToString(const std::string& path, size_t bytes_max);
 
 }  // namespace tadori

@@ -56,6 +56,29 @@ struct Options {
   size_t block_tx_max = 2000;
 };
 
+// Serves the client API (Ledger, Trace, health, reflection) on `listen`; nullptr, logged,
+// when it cannot listen there.
+std::unique_ptr<grpc::Server> StartClientApi(const std::string& listen,
+                                             std::shared_ptr<grpc::ServerCredentials> credentials,
+                                             tadori::LedgerService& ledger,
+                                             tadori::TraceService& trace) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int bound_port = 0;
+  builder.AddListeningPort(listen, std::move(credentials), &bound_port);
+  builder.RegisterService(&ledger);
+  builder.RegisterService(&trace);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(tadori::kBlockSizeBytesMax));
+  builder.SetMaxSendMessageSize(static_cast<int>(tadori::kBlockSizeBytesMax + 1024 * 1024));
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || bound_port == 0) {
+    spdlog::error("cannot listen on {}", listen);
+    return nullptr;
+  }
+  return server;
+}
+
 int RunDev(const Options& opt, const sigset_t& signals) {
   using namespace tadori;
   std::error_code ec;
@@ -107,20 +130,9 @@ int RunDev(const Options& opt, const sigset_t& signals) {
 
   TraceService trace_service(**store);
 
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  grpc::ServerBuilder builder;
-  int bound_port = 0;
-  builder.AddListeningPort(opt.listen, grpc::InsecureServerCredentials(), &bound_port);
-  builder.RegisterService(&service);
-  builder.RegisterService(&trace_service);
-  builder.SetMaxReceiveMessageSize(static_cast<int>(kBlockSizeBytesMax));
-  builder.SetMaxSendMessageSize(static_cast<int>(kBlockSizeBytesMax + 1024 * 1024));
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (!server || bound_port == 0) {
-    spdlog::error("cannot listen on {}", opt.listen);
-    return 1;
-  }
+  std::unique_ptr<grpc::Server> server =
+      StartClientApi(opt.listen, grpc::InsecureServerCredentials(), service, trace_service);
+  if (!server) return 1;
   server->GetHealthCheckService()->SetServingStatus(true);
   validator.Start();
   spdlog::info("tadorid --dev serving tadori.v1.Ledger on {} (data {})", opt.listen, opt.data_dir);
@@ -349,20 +361,9 @@ int RunNetwork(const Options& opt, const sigset_t& signals) {
     ssl.pem_key_cert_pairs.push_back({*pkey, *cert});
     client_credentials = grpc::SslServerCredentials(ssl);
   }
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  grpc::ServerBuilder builder;
-  int bound_port = 0;
-  builder.AddListeningPort(config.client_listen, client_credentials, &bound_port);
-  builder.RegisterService(&service);
-  builder.RegisterService(&trace_service);
-  builder.SetMaxReceiveMessageSize(static_cast<int>(kBlockSizeBytesMax));
-  builder.SetMaxSendMessageSize(static_cast<int>(kBlockSizeBytesMax + 1024 * 1024));
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (!server || bound_port == 0) {
-    spdlog::error("cannot listen on {}", config.client_listen);
-    return 1;
-  }
+  std::unique_ptr<grpc::Server> server =
+      StartClientApi(config.client_listen, client_credentials, service, trace_service);
+  if (!server) return 1;
   std::unique_ptr<MetricsServer> metrics_server;
   if (!config.metrics_listen.empty()) {
     auto m = MetricsServer::Start(config.metrics_listen, metrics);

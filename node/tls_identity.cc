@@ -12,27 +12,20 @@
 #include <climits>
 #include <memory>
 
+#include "ledger/openssl_owned.h"
+
 namespace tadori {
 
 namespace {
 
-template <auto kFree>
-struct Freer {
-  template <typename T>
-  void operator()(T* p) const {
-    kFree(p);
-  }
-};
-template <typename T, auto kFree>
-using Owned = std::unique_ptr<T, Freer<kFree>>;
-using PkeyPtr = Owned<EVP_PKEY, EVP_PKEY_free>;
-using X509Ptr = Owned<X509, X509_free>;
-using BioPtr = Owned<BIO, BIO_free>;
-using BnPtr = Owned<BIGNUM, BN_free>;
-using ExtPtr = Owned<X509_EXTENSION, X509_EXTENSION_free>;
-using GeneralNamesPtr = Owned<GENERAL_NAMES, GENERAL_NAMES_free>;
-using GeneralNamePtr = Owned<GENERAL_NAME, GENERAL_NAME_free>;
-using Asn1StringPtr = Owned<ASN1_STRING, ASN1_STRING_free>;
+using PkeyPtr = OpenSslOwned<EVP_PKEY, EVP_PKEY_free>;
+using X509Ptr = OpenSslOwned<X509, X509_free>;
+using BioPtr = OpenSslOwned<BIO, BIO_free>;
+using BnPtr = OpenSslOwned<BIGNUM, BN_free>;
+using ExtPtr = OpenSslOwned<X509_EXTENSION, X509_EXTENSION_free>;
+using GeneralNamesPtr = OpenSslOwned<GENERAL_NAMES, GENERAL_NAMES_free>;
+using GeneralNamePtr = OpenSslOwned<GENERAL_NAME, GENERAL_NAME_free>;
+using Asn1StringPtr = OpenSslOwned<ASN1_STRING, ASN1_STRING_free>;
 
 // Certificates are backdated by an hour so that a peer whose clock is slightly behind
 // does not see them as not yet valid.

@@ -1,13 +1,9 @@
 #include "tools/cli/consortium.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <filesystem>
 
 #include "ledger/genesis.h"
@@ -129,20 +125,7 @@ Status CheckOutDir(const std::string& dir) {
 
 // A file others may read (certificates, configs, the genesis); refuses to replace one.
 Status WritePublicFile(const std::string& path, const std::string& contents) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::Internal("creating " + path + ": " + std::strerror(errno));
-  size_t done = 0;
-  while (done < contents.size()) {
-    ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ::close(fd);
-      return Status::Internal("writing " + path + ": " + std::strerror(errno));
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::close(fd) != 0) return Status::Internal("closing " + path + ": " + std::strerror(errno));
-  return Status::Ok();
+  return WriteNewFile(path, contents, 0644);
 }
 
 Status MakeDir(const fs::path& dir) {

@@ -63,23 +63,21 @@ Status ValidateNodeAddress(std::string_view address) {
   return Status::Ok();
 }
 
+std::optional<NodeSetting> ChooseNodeSetting(const std::optional<std::string>& flag,
+                                             const char* env_value) {
+  if (flag.has_value() && !flag->empty()) return NodeSetting{*flag, "--node"};
+  static_assert(kNodeEnvVar == "TADORI_NODE");
+  if (env_value != nullptr && env_value[0] != '\0') return NodeSetting{env_value, "$TADORI_NODE"};
+  return std::nullopt;
+}
+
 Result<std::string> ResolveNodeAddress(const std::optional<std::string>& flag,
                                        const char* env_value) {
-  std::string address;
-  std::string_view source;  // where the address came from, for the error message
-  if (flag.has_value() && !flag->empty()) {
-    address = *flag;
-    source = "--node";
-  } else if (env_value != nullptr && env_value[0] != '\0') {
-    address = env_value;
-    source = "$TADORI_NODE";
-    static_assert(kNodeEnvVar == "TADORI_NODE");
-  } else {
-    return std::string(kDefaultNodeAddress);
-  }
-  Status valid = ValidateNodeAddress(address);
-  if (!valid.ok()) return valid.WithContext(source);
-  return address;
+  std::optional<NodeSetting> chosen = ChooseNodeSetting(flag, env_value);
+  if (!chosen) return std::string(kDefaultNodeAddress);
+  Status valid = ValidateNodeAddress(chosen->text);
+  if (!valid.ok()) return valid.WithContext(chosen->source);
+  return chosen->text;
 }
 
 }  // namespace tadori::client

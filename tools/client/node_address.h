@@ -14,6 +14,16 @@ inline constexpr std::string_view kDefaultNodeAddress = "127.0.0.1:7050";
 // The environment variable consulted when no --node flag is given.
 inline constexpr std::string_view kNodeEnvVar = "TADORI_NODE";
 
+// The --node text chosen among the sources: `flag` when given and non-empty, else
+// `env_value` (the value of $TADORI_NODE, or nullptr when unset) when non-empty; nullopt
+// means neither, so the default applies. `source` names it for error messages.
+struct NodeSetting {
+  std::string text;
+  std::string_view source;  // "--node" or "$TADORI_NODE"
+};
+std::optional<NodeSetting> ChooseNodeSetting(const std::optional<std::string>& flag,
+                                             const char* env_value);
+
 // Picks the address: `flag` when given and non-empty, else `env_value` (the value of
 // $TADORI_NODE, or nullptr when unset) when non-empty, else kDefaultNodeAddress.
 // The chosen text must be HOST:PORT (HOST a name, an IPv4 address or a bracketed IPv6

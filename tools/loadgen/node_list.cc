@@ -46,19 +46,10 @@ Result<std::vector<std::string>> ParseNodeList(std::string_view text) {
 
 Result<std::vector<std::string>> ResolveNodeList(const std::optional<std::string>& flag,
                                                  const char* env_value) {
-  std::string_view text;
-  std::string_view source;
-  if (flag.has_value() && !flag->empty()) {
-    text = *flag;
-    source = "--node";
-  } else if (env_value != nullptr && env_value[0] != '\0') {
-    text = env_value;
-    source = "$TADORI_NODE";
-  } else {
-    return std::vector<std::string>{std::string(client::kDefaultNodeAddress)};
-  }
-  Result<std::vector<std::string>> nodes = ParseNodeList(text);
-  if (!nodes.ok()) return nodes.status().WithContext(source);
+  std::optional<client::NodeSetting> chosen = client::ChooseNodeSetting(flag, env_value);
+  if (!chosen) return std::vector<std::string>{std::string(client::kDefaultNodeAddress)};
+  Result<std::vector<std::string>> nodes = ParseNodeList(chosen->text);
+  if (!nodes.ok()) return nodes.status().WithContext(chosen->source);
   return nodes;
 }
 

@@ -13,51 +13,12 @@
 #include "ledger/keys.h"
 #include "node/tls_identity.h"
 #include "tadori/v1/peer.grpc.pb.h"
+#include "tests/unit/node/tls_consortium.h"
 
 namespace tadori {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Organisations "org-<i>", each with a CA and one validator "val-<i>" (index i) whose node
-// certificate that CA issued.
-struct Consortium {
-  std::vector<PemKeyPair> cas;
-  std::vector<PemKeyPair> nodes;
-  v1::Genesis genesis;
-  std::optional<GenesisInfo> info;  // GenesisInfo has no default constructor
-};
-
-Consortium MakeConsortium(size_t orgs) {
-  Consortium c;
-  c.genesis.set_chain_id("peer-test");
-  c.genesis.set_genesis_time_ms(1'700'000'000'000);
-  for (size_t i = 0; i < orgs; ++i) {
-    std::string org_id = "org-" + std::to_string(i);
-    std::string val_id = "val-" + std::to_string(i);
-    auto ca = NewOrganizationCa(org_id);
-    EXPECT_TRUE(ca.ok()) << ca.status().ToString();
-    auto node = IssueNodeCertificate(*ca, org_id, val_id, {}, {"127.0.0.1"});
-    EXPECT_TRUE(node.ok()) << node.status().ToString();
-    auto* org = c.genesis.add_organizations();
-    org->set_id(org_id);
-    org->set_name("Organisation " + std::to_string(i));
-    org->add_roles("producer");
-    org->add_admin_public_keys(PrivateKey::Generate(KeyType::kP256)->public_key().ToPem());
-    org->set_ca_certificate(ca->certificate_pem);
-    auto* val = c.genesis.add_validators();
-    val->set_id(val_id);
-    val->set_org_id(org_id);
-    val->set_consensus_public_key(PrivateKey::Generate(KeyType::kP256)->public_key().ToPem());
-    val->set_weight(1);
-    c.cas.push_back(*ca);
-    c.nodes.push_back(*node);
-  }
-  auto sealed = SealGenesis(c.genesis);
-  EXPECT_TRUE(sealed.ok()) << sealed.status().ToString();
-  c.info = std::move(sealed).value();
-  return c;
-}
 
 // Polls `done` until it holds or `deadline` passes; the deadline is generous and only
 // bounds a failing test.
@@ -103,7 +64,9 @@ struct Inbox {
 
 class PeerNetworkTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { consortium_ = new Consortium(MakeConsortium(4)); }
+  static void SetUpTestSuite() {
+    consortium_ = new TlsConsortium(MakeTlsConsortium(4, "peer-test"));
+  }
   static void TearDownTestSuite() { delete consortium_; }
   static const GenesisInfo& Info() { return *consortium_->info; }
 
@@ -130,9 +93,9 @@ class PeerNetworkTest : public ::testing::Test {
     return "127.0.0.1:" + std::to_string(net.port());
   }
 
-  static Consortium* consortium_;
+  static TlsConsortium* consortium_;
 };
-Consortium* PeerNetworkTest::consortium_ = nullptr;
+TlsConsortium* PeerNetworkTest::consortium_ = nullptr;
 
 TEST_F(PeerNetworkTest, DeliversFramesInOrderWithTheSender) {
   Inbox inbox[3];

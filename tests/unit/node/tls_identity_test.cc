@@ -10,49 +10,10 @@
 #include <optional>
 
 #include "ledger/keys.h"
+#include "tests/unit/node/tls_consortium.h"
 
 namespace tadori {
 namespace {
-
-// A consortium of `orgs` organisations "org-<i>", each with a CA and one validator
-// "val-<i>" whose node certificate that CA issued.
-struct Consortium {
-  std::vector<PemKeyPair> cas;
-  std::vector<PemKeyPair> nodes;
-  std::optional<GenesisInfo> info;  // GenesisInfo has no default constructor
-};
-
-Consortium MakeConsortium(size_t orgs) {
-  Consortium c;
-  v1::Genesis genesis;
-  genesis.set_chain_id("tls-test");
-  genesis.set_genesis_time_ms(1'700'000'000'000);
-  for (size_t i = 0; i < orgs; ++i) {
-    std::string org_id = "org-" + std::to_string(i);
-    std::string val_id = "val-" + std::to_string(i);
-    auto ca = NewOrganizationCa(org_id);
-    EXPECT_TRUE(ca.ok()) << ca.status().ToString();
-    auto node = IssueNodeCertificate(*ca, org_id, val_id, {}, {"127.0.0.1"});
-    EXPECT_TRUE(node.ok()) << node.status().ToString();
-    auto* org = genesis.add_organizations();
-    org->set_id(org_id);
-    org->set_name("Organisation " + std::to_string(i));
-    org->add_roles("producer");
-    org->add_admin_public_keys(PrivateKey::Generate(KeyType::kP256)->public_key().ToPem());
-    org->set_ca_certificate(ca->certificate_pem);
-    auto* val = genesis.add_validators();
-    val->set_id(val_id);
-    val->set_org_id(org_id);
-    val->set_consensus_public_key(PrivateKey::Generate(KeyType::kP256)->public_key().ToPem());
-    val->set_weight(1);
-    c.cas.push_back(*ca);
-    c.nodes.push_back(*node);
-  }
-  auto sealed = SealGenesis(genesis);
-  EXPECT_TRUE(sealed.ok()) << sealed.status().ToString();
-  c.info = std::move(sealed).value();
-  return c;
-}
 
 struct X509Deleter {
   void operator()(X509* x) const { X509_free(x); }
@@ -66,12 +27,14 @@ std::unique_ptr<X509, X509Deleter> Parse(const std::string& pem) {
 
 class TlsIdentityTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { consortium_ = new Consortium(MakeConsortium(3)); }
+  static void SetUpTestSuite() {
+    consortium_ = new TlsConsortium(MakeTlsConsortium(3, "tls-test"));
+  }
   static void TearDownTestSuite() { delete consortium_; }
   static const GenesisInfo& Info() { return *consortium_->info; }
-  static Consortium* consortium_;
+  static TlsConsortium* consortium_;
 };
-Consortium* TlsIdentityTest::consortium_ = nullptr;
+TlsConsortium* TlsIdentityTest::consortium_ = nullptr;
 
 TEST_F(TlsIdentityTest, CaCertificateIsACa) {
   const auto& ca = consortium_->cas[0];

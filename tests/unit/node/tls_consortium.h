@@ -1,0 +1,55 @@
+// A consortium for TLS tests: `orgs` organisations "org-<i>", each with a CA and one validator
+// "val-<i>" (genesis index i) whose node certificate, for 127.0.0.1, that CA issued.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/genesis.h"
+#include "ledger/keys.h"
+#include "node/tls_identity.h"
+
+namespace tadori {
+
+struct TlsConsortium {
+  std::vector<PemKeyPair> cas;
+  std::vector<PemKeyPair> nodes;
+  v1::Genesis genesis;
+  std::optional<GenesisInfo> info;  // GenesisInfo has no default constructor
+};
+
+inline TlsConsortium MakeTlsConsortium(size_t orgs, const std::string& chain_id) {
+  TlsConsortium c;
+  c.genesis.set_chain_id(chain_id);
+  c.genesis.set_genesis_time_ms(1'700'000'000'000);
+  for (size_t i = 0; i < orgs; ++i) {
+    std::string org_id = "org-" + std::to_string(i);
+    std::string val_id = "val-" + std::to_string(i);
+    auto ca = NewOrganizationCa(org_id);
+    EXPECT_TRUE(ca.ok()) << ca.status().ToString();
+    auto node = IssueNodeCertificate(*ca, org_id, val_id, {}, {"127.0.0.1"});
+    EXPECT_TRUE(node.ok()) << node.status().ToString();
+    auto* org = c.genesis.add_organizations();
+    org->set_id(org_id);
+    org->set_name("Organisation " + std::to_string(i));
+    org->add_roles("producer");
+    org->add_admin_public_keys(PrivateKey::Generate(KeyType::kP256)->public_key().ToPem());
+    org->set_ca_certificate(ca->certificate_pem);
+    auto* val = c.genesis.add_validators();
+    val->set_id(val_id);
+    val->set_org_id(org_id);
+    val->set_consensus_public_key(PrivateKey::Generate(KeyType::kP256)->public_key().ToPem());
+    val->set_weight(1);
+    c.cas.push_back(*ca);
+    c.nodes.push_back(*node);
+  }
+  auto sealed = SealGenesis(c.genesis);
+  EXPECT_TRUE(sealed.ok()) << sealed.status().ToString();
+  c.info = std::move(sealed).value();
+  return c;
+}
+
+}  // namespace tadori
