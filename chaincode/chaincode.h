@@ -39,7 +39,9 @@
 #include "ledger/keys.h"
 #include "ledger/state.h"
 #include "ledger/status.h"
-#include "tadori/v1/chaincode.pb.h"
+#include "tadori/v1/payloads.pb.h"
+#include "tadori/v1/records.pb.h"
+#include "tadori/v1/transaction.pb.h"
 #include "tadori/v1/types.pb.h"
 
 namespace tadori {

@@ -34,7 +34,7 @@
 #include "chaincode/records.h"
 #include "chaincode/state_keys.h"
 #include "ledger/check.h"
-#include "tadori/v1/trace.pb.h"
+#include "tadori/v1/records.pb.h"
 
 namespace tadori {
 namespace {

@@ -27,7 +27,7 @@
 #include "chaincode/state_keys.h"
 #include "ledger/hash.h"
 #include "ledger/rfc3339.h"
-#include "tadori/v1/trace.pb.h"
+#include "tadori/v1/records.pb.h"
 
 namespace tadori {
 namespace {

@@ -19,6 +19,7 @@
 #include "ledger/hash.h"
 #include "ledger/keys.h"
 #include "ledger/status.h"
+#include "tadori/v1/transaction.pb.h"
 #include "tadori/v1/types.pb.h"
 
 namespace tadori {

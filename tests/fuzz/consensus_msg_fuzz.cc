@@ -9,7 +9,7 @@
 #include "consensus/codec.h"
 #include "consensus/engine.h"
 #include "consensus/safety_state.h"
-#include "consensus/stub_crypto.h"
+#include "tests/sim/stub_crypto.h"
 
 namespace {
 

@@ -16,8 +16,8 @@
 #include <thread>
 
 #include "ledger/check.h"
-#include "node/dev_identity.h"
-#include "node/node_config.h"
+#include "ledger/files.h"
+#include "node/config/node_config.h"
 
 namespace tadori::testing {
 namespace {

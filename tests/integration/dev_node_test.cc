@@ -9,12 +9,12 @@
 #include <set>
 #include <thread>
 
-#include "ledger/chain_check.h"
+#include "ledger/store/chain_check.h"
 #include "ledger/genesis.h"
 #include "ledger/keys.h"
-#include "ledger/store.h"
+#include "ledger/store/store.h"
 #include "ledger/transaction.h"
-#include "node/dev_identity.h"
+#include "node/daemon/dev_identity.h"
 #include "tests/integration/ledger_calls.h"
 #include "tests/integration/node_process.h"
 

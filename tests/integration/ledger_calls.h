@@ -16,7 +16,8 @@
 
 #include "ledger/keys.h"
 #include "ledger/transaction.h"
-#include "node/dev_identity.h"
+#include "ledger/files.h"
+#include "node/daemon/dev_identity.h"
 #include "tadori/v1/ledger.grpc.pb.h"
 
 namespace tadori::testing {

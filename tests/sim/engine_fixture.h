@@ -8,7 +8,7 @@
 
 #include "consensus/codec.h"
 #include "consensus/engine.h"
-#include "consensus/stub_crypto.h"
+#include "tests/sim/stub_crypto.h"
 
 namespace tadori::consensus::testing {
 

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "consensus/stub_crypto.h"
+#include "tests/sim/stub_crypto.h"
 
 namespace tadori::consensus {
 namespace {

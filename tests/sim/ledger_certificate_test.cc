@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "ledger/block.h"
-#include "ledger/chain_check.h"
+#include "ledger/store/chain_check.h"
 #include "ledger/genesis.h"
 #include "ledger/keys.h"
 #include "ledger/merkle.h"
-#include "ledger/store.h"
+#include "ledger/store/store.h"
 #include "tests/unit/ledger/test_chain.h"
 
 namespace tadori::consensus {

@@ -7,7 +7,7 @@
 #include <tuple>
 
 #include "consensus/codec.h"
-#include "consensus/stub_crypto.h"
+#include "tests/sim/stub_crypto.h"
 #include "ledger/check.h"
 #include "tests/sim/byzantine.h"
 #include "tests/sim/prng.h"

@@ -14,7 +14,7 @@
 
 #include "consensus/engine.h"
 #include "consensus/key_crypto.h"
-#include "consensus/stub_crypto.h"
+#include "tests/sim/stub_crypto.h"
 
 namespace {
 

@@ -17,7 +17,7 @@
 #include "ledger/check.h"
 #include "ledger/genesis.h"
 #include "ledger/keys.h"
-#include "ledger/store.h"
+#include "ledger/store/store.h"
 #include "ledger/transaction.h"
 
 namespace tadori {

@@ -35,10 +35,10 @@
 #include "ledger/genesis.h"
 #include "ledger/keys.h"
 #include "ledger/rfc3339.h"
-#include "ledger/store.h"
+#include "ledger/store/store.h"
 #include "ledger/transaction.h"
-#include "node/executor.h"
-#include "node/trace_query.h"
+#include "node/validator/executor.h"
+#include "node/query/trace_query.h"
 
 namespace tadori {
 namespace {

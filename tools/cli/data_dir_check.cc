@@ -4,7 +4,7 @@
 
 #include "consensus/ledger_certificate.h"
 #include "ledger/genesis.h"
-#include "ledger/store.h"
+#include "ledger/store/store.h"
 
 namespace tadori::cli {
 

@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "ledger/chain_check.h"
+#include "ledger/store/chain_check.h"
 #include "ledger/hash.h"
 #include "ledger/status.h"
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "ledger/status.h"
-#include "tadori/v1/chaincode.pb.h"
+#include "tadori/v1/payloads.pb.h"
 
 namespace tadori::cli {
 

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "ledger/status.h"
-#include "tadori/v1/types.pb.h"
+#include "tadori/v1/transaction.pb.h"
 
 namespace tadori::client {
 

@@ -15,7 +15,7 @@
 #include "ledger/bytes.h"
 #include "ledger/keys.h"
 #include "ledger/status.h"
-#include "tadori/v1/chaincode.pb.h"
+#include "tadori/v1/payloads.pb.h"
 
 namespace tadori::client {
 

@@ -6,7 +6,7 @@
 #include "chaincode/index_keys.h"
 #include "chaincode_fixture.h"
 #include "ledger/rfc3339.h"
-#include "tadori/v1/trace.pb.h"
+#include "tadori/v1/records.pb.h"
 
 namespace tadori {
 namespace {

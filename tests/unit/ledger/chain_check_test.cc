@@ -1,10 +1,10 @@
-#include "ledger/chain_check.h"
+#include "ledger/store/chain_check.h"
 
 #include <gtest/gtest.h>
 #include <leveldb/db.h>
 
 #include "ledger/merkle.h"
-#include "ledger/store_keys.h"
+#include "ledger/store/store_keys.h"
 #include "tests/unit/ledger/test_chain.h"
 
 namespace tadori {

@@ -7,7 +7,7 @@
 #include "ledger/block.h"
 #include "ledger/check.h"
 #include "ledger/genesis.h"
-#include "ledger/store.h"
+#include "ledger/store/store.h"
 #include "tests/support/temp_dir.h"
 
 namespace tadori {

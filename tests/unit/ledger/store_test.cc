@@ -1,4 +1,4 @@
-#include "ledger/store.h"
+#include "ledger/store/store.h"
 
 #include <gtest/gtest.h>
 #include <leveldb/db.h>
@@ -11,9 +11,9 @@
 #include <random>
 #include <thread>
 
-#include "ledger/chain_check.h"
+#include "ledger/store/chain_check.h"
 #include "ledger/merkle.h"
-#include "ledger/store_keys.h"
+#include "ledger/store/store_keys.h"
 #include "tests/unit/ledger/test_chain.h"
 
 namespace tadori {

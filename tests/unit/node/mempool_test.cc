@@ -1,4 +1,4 @@
-#include "node/mempool.h"
+#include "node/validator/mempool.h"
 
 #include <gtest/gtest.h>
 

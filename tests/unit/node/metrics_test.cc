@@ -1,5 +1,5 @@
 // The Prometheus text the registry renders, and the HTTP endpoint that serves it.
-#include "node/metrics.h"
+#include "node/daemon/metrics.h"
 
 #include <httplib.h>
 

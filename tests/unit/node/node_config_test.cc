@@ -1,6 +1,6 @@
 // NodeConfig: a good file, every kind of mistake reported with file, line and key, the
 // rendering read back, and which addresses count as loopback.
-#include "node/node_config.h"
+#include "node/config/node_config.h"
 
 #include <unistd.h>
 

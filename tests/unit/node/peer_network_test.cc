@@ -1,5 +1,5 @@
 // PeerNetwork over real mutual TLS on 127.0.0.1, several networks in one process.
-#include "node/peer_network.h"
+#include "node/net/peer_network.h"
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "ledger/keys.h"
-#include "node/tls_identity.h"
+#include "ledger/certificates.h"
 #include "tadori/v1/peer.grpc.pb.h"
 #include "tests/unit/node/tls_consortium.h"
 

@@ -10,7 +10,7 @@
 
 #include "ledger/genesis.h"
 #include "ledger/keys.h"
-#include "node/tls_identity.h"
+#include "ledger/certificates.h"
 
 namespace tadori {
 

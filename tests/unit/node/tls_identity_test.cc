@@ -1,4 +1,4 @@
-#include "node/tls_identity.h"
+#include "ledger/certificates.h"
 
 #include <gtest/gtest.h>
 #include <openssl/bio.h>

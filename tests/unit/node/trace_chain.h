@@ -22,9 +22,9 @@
 #include "ledger/hash.h"
 #include "ledger/keys.h"
 #include "ledger/rfc3339.h"
-#include "ledger/store.h"
+#include "ledger/store/store.h"
 #include "ledger/transaction.h"
-#include "node/executor.h"
+#include "node/validator/executor.h"
 #include "tests/support/temp_dir.h"
 
 namespace tadori::testing {

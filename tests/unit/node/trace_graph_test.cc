@@ -3,7 +3,7 @@
 #include <random>
 #include <set>
 
-#include "node/trace_query.h"
+#include "node/query/trace_query.h"
 #include "tests/unit/node/trace_chain.h"
 
 namespace tadori {

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "ledger/bytes.h"
-#include "node/trace_query.h"
+#include "node/query/trace_query.h"
 #include "tests/unit/node/trace_chain.h"
 
 namespace tadori {

@@ -4,7 +4,7 @@
 #include <tuple>
 
 #include "ledger/hash.h"
-#include "node/trace_query.h"
+#include "node/query/trace_query.h"
 #include "tests/unit/node/trace_chain.h"
 
 namespace tadori {

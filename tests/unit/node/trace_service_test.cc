@@ -2,7 +2,7 @@
 // refusals arrive as the gRPC status with the query's code and message.
 #include <grpcpp/grpcpp.h>
 
-#include "node/trace_service.h"
+#include "node/api/trace_service.h"
 #include "tests/unit/node/trace_chain.h"
 
 namespace tadori {

@@ -5,8 +5,8 @@
 
 #include <filesystem>
 
-#include "ledger/store.h"
-#include "ledger/store_keys.h"
+#include "ledger/store/store.h"
+#include "ledger/store/store_keys.h"
 #include "tests/unit/ledger/test_chain.h"
 
 namespace tadori::cli {

@@ -15,9 +15,9 @@
 
 #include "ledger/genesis.h"
 #include "ledger/keys.h"
-#include "node/dev_identity.h"
-#include "node/node_config.h"
-#include "node/tls_identity.h"
+#include "ledger/files.h"
+#include "node/config/node_config.h"
+#include "ledger/certificates.h"
 
 namespace tadori::cli {
 namespace {

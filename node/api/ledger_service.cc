@@ -1,0 +1,177 @@
+#include "node/api/ledger_service.h"
+
+#include <chrono>
+
+#include "ledger/block.h"
+#include "node/net/grpc_status.h"
+
+namespace tadori {
+
+namespace {
+constexpr uint32_t kSubmitWaitMsDefault = 10'000;
+constexpr uint32_t kSubmitWaitMsMax = 60'000;
+constexpr auto kStreamPollInterval = std::chrono::milliseconds(500);
+}  // namespace
+
+LedgerService::LedgerService(LedgerServiceContext ctx)
+    : ctx_(std::move(ctx)), admission_(ctx_.genesis.genesis.chain_id(), ctx_.store, ctx_.mempool) {}
+
+grpc::Status LedgerService::Submit(grpc::ServerContext*, const v1::SubmitRequest* request,
+                                   v1::SubmitResponse* response) {
+  if (!request->has_tx()) return ToGrpc(tadori::Status::InvalidArgument("tx is required"));
+  if (request->wait_timeout_ms() > kSubmitWaitMsMax) {
+    return ToGrpc(tadori::Status::InvalidArgument("wait_timeout_ms is at most 60000"));
+  }
+  auto admitted = admission_.Check(request->tx());
+  if (!admitted.ok()) return ToGrpc(admitted.status());
+  const Hash id = admitted->id;
+  response->set_tx_id(id.ToBinaryString());
+
+  const bool wait = request->wait_for_commit();
+  if (wait) ctx_.feed.Watch(id);
+  tadori::Status added = ctx_.mempool.Add(std::move(*admitted));
+  if (!added.ok()) {
+    if (wait) ctx_.feed.Unwatch(id);
+    return ToGrpc(added);
+  }
+  if (ctx_.on_admitted) ctx_.on_admitted(request->tx());
+  if (!wait) return grpc::Status::OK;
+
+  const uint32_t wait_ms =
+      request->wait_timeout_ms() == 0 ? kSubmitWaitMsDefault : request->wait_timeout_ms();
+  auto deadline = CommitFeed::Clock::now() + std::chrono::milliseconds(wait_ms);
+  auto outcome = ctx_.feed.Wait(id, deadline);
+  if (!outcome) {
+    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                        "transaction " + id.Hex() + " is pending; not committed within " +
+                            std::to_string(wait_ms) + " ms");
+  }
+  response->set_committed(true);
+  response->set_height(outcome->height);
+  *response->mutable_result() = outcome->result;
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::GetTransaction(grpc::ServerContext*,
+                                           const v1::GetTransactionRequest* request,
+                                           v1::GetTransactionResponse* response) {
+  auto id = Hash::FromBytes(AsBytes(request->tx_id()));
+  if (!id.ok()) return ToGrpc(id.status().WithContext("tx_id"));
+  auto where = ctx_.store.FindTransaction(*id);
+  if (!where.ok()) {
+    if (where.status().code() == Code::kNotFound && ctx_.mempool.Contains(*id)) {
+      return ToGrpc(
+          tadori::Status::NotFound("transaction " + id->Hex() + " is pending, not yet committed"));
+    }
+    return ToGrpc(where.status().code() == Code::kNotFound
+                      ? tadori::Status::NotFound("no transaction " + id->Hex())
+                      : where.status());
+  }
+  auto block = ctx_.store.GetBlock(where->height);
+  if (!block.ok()) return ToGrpc(block.status());
+  auto results = ctx_.store.GetResults(where->height);
+  if (!results.ok()) return ToGrpc(results.status());
+  const int index = static_cast<int>(where->index);
+  if (index >= block->txs_size() || index >= results->results_size()) {
+    return ToGrpc(tadori::Status::DataLoss("transaction locator points outside its block"));
+  }
+  *response->mutable_tx() = block->txs(index);
+  if (!response->mutable_body()->ParseFromString(block->txs(index).body())) {
+    return ToGrpc(tadori::Status::DataLoss("stored transaction body does not parse"));
+  }
+  response->set_height(where->height);
+  response->set_index(where->index);
+  response->set_block_hash(Sha256(AsBytes(block->header())).ToBinaryString());
+  *response->mutable_result() = results->results(index);
+  return grpc::Status::OK;
+}
+
+tadori::Status LedgerService::FillBlock(uint64_t height, v1::GetBlockResponse* response) const {
+  TADORI_ASSIGN_OR_RETURN(v1::Block block, ctx_.store.GetBlock(height));
+  TADORI_ASSIGN_OR_RETURN(v1::BlockResults results, ctx_.store.GetResults(height));
+  if (!response->mutable_header()->ParseFromString(block.header())) {
+    return tadori::Status::DataLoss("stored header of block " + std::to_string(height) +
+                                    " does not parse");
+  }
+  response->set_hash(Sha256(AsBytes(block.header())).ToBinaryString());
+  *response->mutable_block() = std::move(block);
+  *response->mutable_results() = std::move(*results.mutable_results());
+  return tadori::Status::Ok();
+}
+
+grpc::Status LedgerService::GetBlock(grpc::ServerContext*, const v1::GetBlockRequest* request,
+                                     v1::GetBlockResponse* response) {
+  uint64_t height = 0;
+  switch (request->selector_case()) {
+    case v1::GetBlockRequest::kHeight:
+      height = request->height();
+      if (height == 0) {
+        return ToGrpc(tadori::Status::InvalidArgument(
+            "height 0 is the genesis state, not a block; blocks start at 1"));
+      }
+      if (height > ctx_.store.Height()) {
+        return ToGrpc(tadori::Status::NotFound("no block at height " + std::to_string(height) +
+                                               "; head is " + std::to_string(ctx_.store.Height())));
+      }
+      break;
+    case v1::GetBlockRequest::kHash: {
+      auto hash = Hash::FromBytes(AsBytes(request->hash()));
+      if (!hash.ok()) return ToGrpc(hash.status().WithContext("hash"));
+      auto h = ctx_.store.HeightOfHash(*hash);
+      if (!h.ok()) {
+        return ToGrpc(h.status().code() == Code::kNotFound
+                          ? tadori::Status::NotFound("no block with hash " + hash->Hex())
+                          : h.status());
+      }
+      height = *h;
+      break;
+    }
+    default:
+      return ToGrpc(tadori::Status::InvalidArgument("give a height or a hash"));
+  }
+  return ToGrpc(FillBlock(height, response));
+}
+
+grpc::Status LedgerService::StreamBlocks(grpc::ServerContext* context,
+                                         const v1::StreamBlocksRequest* request,
+                                         grpc::ServerWriter<v1::GetBlockResponse>* writer) {
+  uint64_t next = std::max<uint64_t>(request->from_height(), 1);
+  while (!context->IsCancelled() && !ctx_.feed.shut_down()) {
+    const uint64_t head = ctx_.store.Height();
+    while (next <= head) {
+      v1::GetBlockResponse block;
+      tadori::Status s = FillBlock(next, &block);
+      if (!s.ok()) return ToGrpc(s);
+      if (!writer->Write(block)) return grpc::Status::OK;  // client went away
+      ++next;
+    }
+    ctx_.feed.WaitForHeightAbove(next - 1, CommitFeed::Clock::now() + kStreamPollInterval);
+  }
+  if (ctx_.feed.shut_down()) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "node stopping");
+  return grpc::Status::CANCELLED;
+}
+
+grpc::Status LedgerService::Status(grpc::ServerContext*, const v1::StatusRequest*,
+                                   v1::StatusResponse* response) {
+  const GenesisInfo& g = ctx_.genesis;
+  response->set_chain_id(g.genesis.chain_id());
+  response->set_height(ctx_.store.Height());
+  response->set_head_hash(ctx_.store.HeadHash().ToBinaryString());
+  response->set_genesis_hash(g.hash.ToBinaryString());
+  for (int i = 0; i < g.genesis.validators_size(); ++i) {
+    const v1::Validator& v = g.genesis.validators(i);
+    v1::ValidatorStatus* out = response->add_validators();
+    out->set_id(v.id());
+    out->set_org_id(v.org_id());
+    out->set_key_id(g.validators.key(static_cast<size_t>(i)).id().ToBinaryString());
+    out->set_address(v.address());
+  }
+  response->set_version(TADORI_VERSION);
+  response->set_mempool_size(ctx_.mempool.size());
+  response->set_mode(ctx_.mode);
+  response->set_round(ctx_.store.Height());
+  if (ctx_.fill_status) ctx_.fill_status(*response);
+  return grpc::Status::OK;
+}
+
+}  // namespace tadori

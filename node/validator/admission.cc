@@ -1,0 +1,38 @@
+#include "node/validator/admission.h"
+
+#include "chaincode/chaincode.h"
+
+namespace tadori {
+
+Result<DecodedTransaction> Admission::Check(const v1::SignedTransaction& wire) {
+  TADORI_ASSIGN_OR_RETURN(DecodedTransaction tx, DecodeTransaction(wire));
+  TADORI_RETURN_IF_ERROR(CheckTransactionContext(tx, chain_id_, store_.Height()));
+  auto committed = store_.FindTransaction(tx.id);
+  if (committed.ok()) {
+    return Status::AlreadyExists("transaction " + tx.id.Hex() + " already committed at height " +
+                                 std::to_string(committed->height));
+  }
+  if (committed.status().code() != Code::kNotFound) return committed.status();
+  if (mempool_.Contains(tx.id)) {
+    return Status::AlreadyExists("transaction " + tx.id.Hex() + " is already pending");
+  }
+  TADORI_RETURN_IF_ERROR(CheckSigner(tx));
+  return tx;
+}
+
+Status Admission::CheckSigner(const DecodedTransaction& tx) {
+  TADORI_ASSIGN_OR_RETURN(auto member, FindMember(store_.state(), tx.signer_key_id));
+  if (!member) {
+    return Status::Unauthenticated("signer key " + tx.signer_key_id.Hex() +
+                                   " is not registered on this chain");
+  }
+  if (member->revoked_height() != 0) {
+    return Status::PermissionDenied("signer key " + tx.signer_key_id.Hex() +
+                                    " was revoked at height " +
+                                    std::to_string(member->revoked_height()));
+  }
+  TADORI_ASSIGN_OR_RETURN(PublicKey key, keys_.FromPem(member->public_key()));
+  return VerifyTransactionSignature(tx, key);
+}
+
+}  // namespace tadori

@@ -1,0 +1,39 @@
+// Admission: the checks a transaction passes before it may take space in the mempool.
+//
+// Envelope and body within limits, right chain, not expired and not too far ahead, signed
+// by an active member key whose signature verifies, not already committed or pending.
+// Each refusal is a Status whose code the client sees as the gRPC code:
+//   INVALID_ARGUMENT (malformed, wrong chain), FAILED_PRECONDITION (expired),
+//   UNAUTHENTICATED (unknown key, bad signature), PERMISSION_DENIED (revoked key),
+//   ALREADY_EXISTS (committed or pending), RESOURCE_EXHAUSTED (mempool full).
+// Chaincode re-checks authorisation at execution, since a key may be revoked meanwhile.
+#pragma once
+
+#include <string>
+
+#include "ledger/keys.h"
+#include "ledger/store/store.h"
+#include "ledger/transaction.h"
+#include "node/validator/mempool.h"
+
+namespace tadori {
+
+class Admission {
+ public:
+  Admission(std::string chain_id, const Store& store, const Mempool& mempool)
+      : chain_id_(std::move(chain_id)), store_(store), mempool_(mempool) {}
+
+  // Checks `tx` against committed state; on success returns it decoded.
+  Result<DecodedTransaction> Check(const v1::SignedTransaction& tx);
+  // The signer part of Check alone: an active member key whose signature verifies. Used
+  // for transactions that arrive inside a proposed block rather than through Submit.
+  Status CheckSigner(const DecodedTransaction& tx);
+
+ private:
+  const std::string chain_id_;
+  const Store& store_;
+  const Mempool& mempool_;
+  KeyCache keys_;
+};
+
+}  // namespace tadori
