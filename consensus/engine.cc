@@ -190,7 +190,7 @@ void Engine::ConsiderProposal(ValidatorIndex from, Proposal p, const BlockId& id
     Drop(DropReason::kBadChain);
     return;
   }
-  bool vote_twice = config_.planted_bug == PlantedBug::kVoteTwiceInRound;
+  const bool vote_twice = MayVoteAgainInRound();
   if (proposal_seen_round_ == b.round) {
     bool same =
         considered_ids_.end() != std::find(considered_ids_.begin(), considered_ids_.end(), id);
@@ -226,7 +226,7 @@ void Engine::OnPayloadChecked(const PayloadChecked& e) {
 
 void Engine::TryVote(const Block& block, const BlockId& id, const std::optional<TimeoutCert>& tc) {
   if (block.round != round_) return;
-  bool vote_twice = config_.planted_bug == PlantedBug::kVoteTwiceInRound;
+  const bool vote_twice = MayVoteAgainInRound();
   if (block.round <= safety_.last_voted_round &&
       !(vote_twice && block.round == safety_.last_voted_round)) {
     return;
@@ -412,8 +412,8 @@ void Engine::TryCommit(const QuorumCert& qc) {
   const Block* child = tree_.Find(qc.block_id);
   if (qc.round == 0 || child == nullptr || child->round != qc.round) return;
   BlockId final_id = child->parent_id();
-  if (config_.planted_bug == PlantedBug::kCommitOnOneChain) {
-    final_id = qc.block_id;  // the bug: a QC alone is taken as final
+  if (CommitsOnOneChain()) {
+    final_id = qc.block_id;  // a planted bug: a QC alone is taken as final
   } else {
     const Block* parent = tree_.Find(final_id);
     if (parent == nullptr || parent->round + 1 != child->round) return;

@@ -25,14 +25,6 @@
 
 namespace tadori::consensus {
 
-// Deliberately broken rules, used only by tests/sim to prove the simulator can catch a
-// safety bug. Production configs leave it at kNone.
-enum class PlantedBug : uint8_t {
-  kNone = 0,
-  kVoteTwiceInRound = 1,  // ignores last_voted_round for a second proposal
-  kCommitOnOneChain = 2,  // commits a block as soon as it has a QC (no 2-chain)
-};
-
 struct EngineConfig {
   ValidatorSet validators = ValidatorSet::Equal(1);
   ValidatorIndex self = 0;
@@ -41,7 +33,6 @@ struct EngineConfig {
   uint64_t round_timeout_ms_max = 60'000;
   // Timeout doubles per round without a QC, up to this many doublings.
   uint32_t round_timeout_doublings_max = 6;
-  PlantedBug planted_bug = PlantedBug::kNone;
 };
 
 enum class DropReason : uint8_t {
@@ -67,6 +58,9 @@ class Engine {
  public:
   // `signer` and `verifier` must outlive the engine.
   Engine(EngineConfig config, const Signer& signer, const SignatureVerifier& verifier);
+  virtual ~Engine() = default;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
 
   // Feeds one event; returns the actions to carry out in order. The first event must be
   // Started; events before it are dropped (kUnexpected).
@@ -90,6 +84,13 @@ class Engine {
   // lowest blocks above request.committed_height on the way to request.target, at most
   // kSyncBlocksMax blocks and kSyncResponseBytesMax bytes. Read-only.
   SyncResponse ServeSync(const SyncRequest& request, const CommittedBlocks& store) const;
+
+ protected:
+  // Two seams, and the only ones: tests/sim overrides them (PlantedBugEngine) to break a
+  // safety rule on purpose and prove that the simulator notices. The engine that ships
+  // keeps the rules: never a second vote in a round, commit only on a 2-chain.
+  virtual bool MayVoteAgainInRound() const { return false; }
+  virtual bool CommitsOnOneChain() const { return false; }
 
  private:
   struct PendingVote {

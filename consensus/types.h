@@ -15,6 +15,7 @@
 
 #include "ledger/bytes.h"
 #include "ledger/hash.h"
+#include "ledger/quorum.h"
 
 namespace tadori::consensus {
 
@@ -36,7 +37,7 @@ class ValidatorSet {
   Weight weight(ValidatorIndex v) const { return weights_[v]; }
   Weight total_weight() const { return total_; }
   // More than two thirds of the total weight: 2f+1 when n = 3f+1.
-  Weight quorum_weight() const { return total_ * 2 / 3 + 1; }
+  Weight quorum_weight() const { return QuorumWeight(total_); }  // ledger/quorum.h
   // Enough weight that at least one honest validator is among it: f+1.
   Weight honest_weight() const { return total_ - quorum_weight() + 1; }
   bool Contains(uint64_t v) const { return v < weights_.size(); }

@@ -26,6 +26,7 @@
 #include "ledger/bytes.h"
 #include "ledger/hash.h"
 #include "ledger/keys.h"
+#include "ledger/quorum.h"
 #include "ledger/status.h"
 #include "tadori/v1/types.pb.h"
 
@@ -39,11 +40,9 @@ class ValidatorSet {
 
   size_t size() const { return keys_.size(); }
   // Most validators that may be faulty while the others stay safe and live: (n-1)/3.
-  size_t MaxFaulty() const { return keys_.empty() ? 0 : (keys_.size() - 1) / 3; }
-  // Signatures needed for a certificate: floor(2n/3) + 1, the same rule as consensus/
-  // (ValidatorSet::quorum_weight with equal weights). For n = 3f+1 it is 2f+1; for every n
-  // any two quorums share at least f+1 validators (so an honest one) and the n - f
-  // validators that are not faulty can still form one.
+  size_t MaxFaulty() const { return MaxFaultyWeight(keys_.size()); }
+  // Signatures needed for a certificate: QuorumWeight (ledger/quorum.h) with equal weights,
+  // the rule consensus/ uses too.
   size_t Quorum() const;
   std::optional<size_t> IndexOf(const KeyId& id) const;
   // i < size(), else a bug in the caller (checked).

@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include "ledger/check.h"
+
 namespace tadori {
 
 Result<Hash> Hash::FromBytes(ByteView b) {
@@ -35,15 +37,15 @@ Hash Sha256(ByteView data) {
   Hash h;
   unsigned int len = 0;
   int rc = EVP_Digest(data.data(), data.size(), h.data(), &len, EVP_sha256(), nullptr);
-  assert(rc == 1 && len == Hash::kSize);
+  TADORI_CHECK(rc == 1 && len == Hash::kSize);
   (void)rc;
   return h;
 }
 
 Sha256Hasher::Sha256Hasher() : ctx_(EVP_MD_CTX_new()) {
-  assert(ctx_ != nullptr);
+  TADORI_CHECK(ctx_ != nullptr);
   int rc = EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr);
-  assert(rc == 1);
+  TADORI_CHECK(rc == 1);
   (void)rc;
 }
 
@@ -53,7 +55,7 @@ Sha256Hasher::~Sha256Hasher() {
 
 Sha256Hasher& Sha256Hasher::Update(ByteView data) {
   int rc = EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data.data(), data.size());
-  assert(rc == 1);
+  TADORI_CHECK(rc == 1);
   (void)rc;
   return *this;
 }
@@ -62,7 +64,7 @@ Hash Sha256Hasher::Finish() {
   Hash h;
   unsigned int len = 0;
   int rc = EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), h.data(), &len);
-  assert(rc == 1 && len == Hash::kSize);
+  TADORI_CHECK(rc == 1 && len == Hash::kSize);
   (void)rc;
   return h;
 }

@@ -40,8 +40,13 @@ namespace tadori {
 inline constexpr size_t kMerkleProofHashesMax = 128;
 }  // namespace tadori
 
-// Trace queries (node/trace_query.h): what one request may ask for and how much work one
-// answer may cost the node.
+// Submit with wait_for_commit: the longest a client may ask the node to hold its call.
+namespace tadori {
+inline constexpr uint32_t kSubmitWaitMsMax = 60'000;
+}  // namespace tadori
+
+// Trace queries (node/query/trace_query.h): what one request may ask for and how much work
+// one answer may cost the node. The CLI pages within the same bounds.
 namespace tadori {
 inline constexpr uint32_t kQueryPageSizeDefault = 100;
 inline constexpr uint32_t kQueryPageSizeMax = 1000;

@@ -10,12 +10,13 @@
 // kDataLoss, kUnavailable.
 #pragma once
 
-#include <cassert>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
+
+#include "ledger/check.h"
 
 namespace tadori {
 
@@ -85,7 +86,8 @@ class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
-    assert(!std::get<Status>(v_).ok() && "Result built from an OK status has no value");
+    // A Result built from an OK status would have no value.
+    TADORI_CHECK(!std::get<Status>(v_).ok());
   }
 
   bool ok() const { return std::holds_alternative<T>(v_); }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "ledger/limits.h"
 #include "ledger/block.h"
 #include "node/net/grpc_status.h"
 
@@ -9,7 +10,6 @@ namespace tadori {
 
 namespace {
 constexpr uint32_t kSubmitWaitMsDefault = 10'000;
-constexpr uint32_t kSubmitWaitMsMax = 60'000;
 constexpr auto kStreamPollInterval = std::chrono::milliseconds(500);
 }  // namespace
 
@@ -20,7 +20,8 @@ grpc::Status LedgerService::Submit(grpc::ServerContext*, const v1::SubmitRequest
                                    v1::SubmitResponse* response) {
   if (!request->has_tx()) return ToGrpc(tadori::Status::InvalidArgument("tx is required"));
   if (request->wait_timeout_ms() > kSubmitWaitMsMax) {
-    return ToGrpc(tadori::Status::InvalidArgument("wait_timeout_ms is at most 60000"));
+    return ToGrpc(tadori::Status::InvalidArgument("wait_timeout_ms is at most " +
+                                                  std::to_string(kSubmitWaitMsMax)));
   }
   auto admitted = admission_.Check(request->tx());
   if (!admitted.ok()) return ToGrpc(admitted.status());

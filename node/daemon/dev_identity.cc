@@ -7,6 +7,7 @@
 
 #include "ledger/files.h"
 #include "ledger/limits.h"
+#include "ledger/wall_clock.h"
 
 namespace tadori {
 
@@ -78,9 +79,7 @@ Result<DevIdentity> CreateDevIdentity(const fs::path& dir) {
   if (ec) return Status::Internal("creating " + (dir / "keys").string() + ": " + ec.message());
   v1::Genesis genesis;
   genesis.set_chain_id(kDevChainId);
-  genesis.set_genesis_time_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count());
+  genesis.set_genesis_time_ms(WallClockMs());
   for (const DevOrg& org : DevOrgs()) {
     TADORI_ASSIGN_OR_RETURN(PrivateKey admin, CreateKey(dir / org.key_file));
     v1::Organization* o = genesis.add_organizations();

@@ -10,6 +10,7 @@
 #include "ledger/block.h"
 #include "ledger/check.h"
 #include "ledger/merkle.h"
+#include "ledger/wall_clock.h"
 #include "node/validator/executor.h"
 
 namespace tadori {
@@ -23,11 +24,6 @@ using consensus::Engine;
 constexpr int64_t kBlockClockSkewMaxMs = 30'000;
 // A node this many blocks behind the highest certified block it knows of is catching up.
 constexpr uint64_t kSyncingLagBlocks = 3;
-
-int64_t WallClockMs() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 std::vector<PublicKey> ConsensusKeys(const GenesisInfo& genesis) {
   std::vector<PublicKey> keys;
@@ -70,7 +66,7 @@ BftValidator::~BftValidator() {
   Stop();
 }
 
-Status BftValidator::Start(PeerNetwork& network) {
+Status BftValidator::Start(PeerTransport& network) {
   TADORI_CHECK(!thread_.joinable());
   network_ = &network;
   consensus::Started started;
@@ -305,16 +301,13 @@ void BftValidator::Apply(consensus::Actions actions, std::deque<consensus::Event
 void BftValidator::ResendTimeoutToNewPeers() {
   // A validator that (re)connects missed the timeouts sent while it was away; without them
   // it cannot join the round the others are stuck in until their timers fire again.
-  std::vector<PeerNetwork::PeerState> peers = network_->Peers();
-  for (const PeerNetwork::PeerState& p : peers) {
-    const bool was = connected_.count(p.index) > 0;
-    if (p.connected && !was) {
-      connected_.insert(p.index);
-      if (last_timeout_) SendFrame(p.index, *last_timeout_);
-    } else if (!p.connected && was) {
-      connected_.erase(p.index);
-    }
+  const std::vector<size_t> now = network_->Connected();
+  for (size_t peer : now) {
+    if (connected_.insert(peer).second && last_timeout_) SendFrame(peer, *last_timeout_);
   }
+  std::erase_if(connected_, [&](size_t peer) {
+    return !std::binary_search(now.begin(), now.end(), peer);
+  });
 }
 
 void BftValidator::SendFrame(size_t to, const Bytes& consensus_bytes) {

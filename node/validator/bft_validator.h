@@ -6,7 +6,7 @@
 //   PersistSafety  -> Store::PutSafetyState (sync=true), before any later action of the step,
 //                     so no vote or timeout leaves before the state that allows it is durable
 //   PersistBlock   -> Store::PutPendingBlock (kept until its height commits)
-//   Send/Broadcast -> PeerNetwork frames;  Fetch -> a SyncRequest to that peer
+//   Send/Broadcast -> PeerTransport frames;  Fetch -> a SyncRequest to that peer
 //   RequestPayload -> a ledger block built from the mempool (batching policy below)
 //   ValidatePayload-> CheckPayload: the proposed ledger block is well formed, links to its
 //                     parent, carries the agreed result root, and holds only new, unexpired,
@@ -49,7 +49,7 @@
 #include "node/validator/admission.h"
 #include "node/validator/commit_feed.h"
 #include "node/validator/mempool.h"
-#include "node/net/peer_network.h"
+#include "node/validator/peer_transport.h"
 #include "tadori/v1/peer.pb.h"
 
 namespace tadori {
@@ -78,7 +78,7 @@ class BftValidator {
 
   // Loads the safety state and pending blocks, starts the engine and the loop. DATA_LOSS
   // when the stored safety state or committed tip cannot be read back.
-  Status Start(PeerNetwork& network);
+  Status Start(PeerTransport& network);
   void Stop();
 
   // A frame from validator `from` (the network's handler).
@@ -157,7 +157,7 @@ class BftValidator {
   std::unique_ptr<consensus::Engine> engine_;
   Admission block_admission_;   // loop thread: signatures of transactions inside proposals
   Admission gossip_admission_;  // network threads: relayed transactions
-  PeerNetwork* network_ = nullptr;
+  PeerTransport* network_ = nullptr;
 
   // Loop-thread state.
   std::optional<std::pair<consensus::Round, Clock::time_point>> timer_;

@@ -6,16 +6,10 @@
 
 #include "ledger/block.h"
 #include "ledger/check.h"
+#include "ledger/wall_clock.h"
 #include "node/validator/executor.h"
 
 namespace tadori {
-
-namespace {
-int64_t WallClockMs() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-}  // namespace
 
 SoloValidator::SoloValidator(Store& store, Mempool& mempool, CommitFeed& feed,
                              const GenesisInfo& genesis, PrivateKey validator_key,

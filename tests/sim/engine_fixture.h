@@ -8,9 +8,12 @@
 
 #include "consensus/codec.h"
 #include "consensus/engine.h"
+#include "tests/sim/planted_bug.h"
 #include "tests/sim/stub_crypto.h"
 
 namespace tadori::consensus::testing {
+
+using sim::PlantedBug;
 
 class Validators {
  public:
@@ -31,8 +34,7 @@ class Validators {
     config.validators = set;
     config.self = self;
     config.genesis_id = genesis_id;
-    config.planted_bug = bug;
-    return std::make_unique<Engine>(config, *signers[self], verifier);
+    return sim::MakeEngine(config, *signers[self], verifier, bug);
   }
 
   Block MakeBlock(Round round, const Block& parent, const QuorumCert& qc,

@@ -8,6 +8,7 @@
 namespace tadori::consensus {
 namespace {
 
+using sim::PlantedBug;
 using testing::Find;
 using testing::IndexOf;
 using testing::Receive;

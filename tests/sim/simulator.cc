@@ -405,8 +405,8 @@ void Simulation::StartInstance(size_t i) {
   config.round_timeout_ms_base = 400;
   config.round_timeout_ms_max = 6400;
   config.round_timeout_doublings_max = 4;
-  if (inst.role == Role::kHonest) config.planted_bug = options_.planted_bug;
-  inst.engine = std::make_unique<Engine>(config, *inst.signer, *verifier_);
+  const PlantedBug bug = inst.role == Role::kHonest ? options_.planted_bug : PlantedBug::kNone;
+  inst.engine = MakeEngine(config, *inst.signer, *verifier_, bug);
   inst.alive = true;
   Trace(i, "start: last_voted_round=" + std::to_string(inst.persisted.last_voted_round) +
                " committed_height=" + std::to_string(inst.committed.size() - 1));

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "consensus/engine.h"
+#include "tests/sim/planted_bug.h"
 
 namespace tadori::sim {
 
@@ -31,8 +32,8 @@ inline constexpr int kFaultMixCount = 5;
 std::string_view FaultMixName(FaultMix mix);
 std::optional<FaultMix> ParseFaultMix(std::string_view name);
 
-std::string_view PlantedBugName(consensus::PlantedBug bug);
-std::optional<consensus::PlantedBug> ParsePlantedBug(std::string_view name);
+std::string_view PlantedBugName(PlantedBug bug);
+std::optional<PlantedBug> ParsePlantedBug(std::string_view name);
 
 struct SimOptions {
   uint64_t seed = 1;
@@ -40,7 +41,7 @@ struct SimOptions {
   int byzantine = -1;           // -1: derived from the seed, 0..f
   bool twins = false;           // two honest instances share one identity (the f faulty)
   std::optional<FaultMix> mix;  // nullopt: derived from the seed
-  consensus::PlantedBug planted_bug = consensus::PlantedBug::kNone;
+  PlantedBug planted_bug = PlantedBug::kNone;
   // Also flag an honest validator that votes for two blocks in one round (a rule breach that
   // may or may not go on to break agreement). Off, only agreement/integrity/validity/liveness.
   bool check_votes = true;
@@ -56,7 +57,7 @@ struct SimResult {
   size_t byzantine = 0;
   bool twins = false;
   FaultMix mix = FaultMix::kCalm;
-  consensus::PlantedBug planted_bug = consensus::PlantedBug::kNone;
+  PlantedBug planted_bug = PlantedBug::kNone;
   bool check_votes = true;
   std::vector<std::string> violations;
   uint64_t min_honest_height = 0;  // committed height of the slowest honest validator

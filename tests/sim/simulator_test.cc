@@ -16,7 +16,7 @@ TEST(Simulator, FindsPlantedVoteTwiceBug) {
   for (uint64_t seed = 1; seed <= kSeedBudget && found_at == 0; ++seed) {
     SimOptions o;
     o.seed = seed;
-    o.planted_bug = consensus::PlantedBug::kVoteTwiceInRound;
+    o.planted_bug = PlantedBug::kVoteTwiceInRound;
     if (!RunSimulation(o).ok()) found_at = seed;
   }
   EXPECT_NE(found_at, 0u) << "no violation in " << kSeedBudget << " seeds";
@@ -35,7 +35,7 @@ TEST(Simulator, FindsPlantedOneChainCommitBugByAgreement) {
     o.seed = seed;
     o.mix = FaultMix::kPartitions;
     o.check_votes = false;
-    o.planted_bug = consensus::PlantedBug::kCommitOnOneChain;
+    o.planted_bug = PlantedBug::kCommitOnOneChain;
     SimResult r = RunSimulation(o);
     if (!r.ok()) {
       found_at = seed;
@@ -77,7 +77,7 @@ TEST(Simulator, SpelledOutOptionsReplayTheDerivedRun) {
   for (uint64_t seed : {3u, 29u, 4242u}) {
     SimOptions derived;
     derived.seed = seed;
-    derived.planted_bug = consensus::PlantedBug::kCommitOnOneChain;
+    derived.planted_bug = PlantedBug::kCommitOnOneChain;
     derived.check_votes = false;
     SimResult a = RunSimulation(derived);
     SimOptions spelled = derived;

@@ -9,6 +9,7 @@
 #include "ledger/genesis.h"
 #include "ledger/keys.h"
 #include "ledger/limits.h"
+#include "ledger/wall_clock.h"
 #include "ledger/files.h"
 #include "node/config/node_config.h"
 #include "ledger/certificates.h"
@@ -161,11 +162,8 @@ Result<ConsortiumLayout> WriteConsortium(const ConsortiumOptions& options,
 
   v1::Genesis genesis;
   genesis.set_chain_id(options.chain_id);
-  genesis.set_genesis_time_ms(options.genesis_time_ms != 0
-                                  ? options.genesis_time_ms
-                                  : std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
+  genesis.set_genesis_time_ms(options.genesis_time_ms != 0 ? options.genesis_time_ms
+                                                            : WallClockMs());
 
   // The node certificate names the host the others dial, as an IP or a DNS name.
   std::vector<std::string> cert_dns = {"localhost"};

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ledger/limits.h"
 #include "tools/cli/answer.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/pilot_file.h"
@@ -15,7 +16,6 @@ namespace tadori::cli {
 
 namespace {
 
-constexpr uint32_t kPageSizeMax = 1000;
 constexpr uint64_t kListLimitMax = 100'000;
 constexpr size_t kReportFileBytesMax = 16 * 1024 * 1024;
 
@@ -32,7 +32,7 @@ int RunList(CliContext& ctx, const ListOptions& opt) {
   v1::PilotListRequest request = opt.request;
   while (static_cast<uint64_t>(all.reports_size()) < opt.limit) {
     const uint64_t wanted = opt.limit - static_cast<uint64_t>(all.reports_size());
-    request.set_page_size(static_cast<uint32_t>(std::min<uint64_t>(wanted, kPageSizeMax)));
+    request.set_page_size(static_cast<uint32_t>(std::min<uint64_t>(wanted, kQueryPageSizeMax)));
     grpc::ClientContext call;
     SetReadDeadline(call);
     v1::PilotListResponse page;

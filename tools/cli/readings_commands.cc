@@ -10,6 +10,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include "ledger/limits.h"
 #include "tools/cli/answer.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/event_render.h"
@@ -21,7 +22,6 @@ namespace tadori::cli {
 
 namespace {
 
-constexpr uint32_t kPageSizeMax = 1000;
 constexpr uint64_t kReadingLimitMax = 1'000'000;
 constexpr size_t kBatchFileBytesMax = 1024 * 1024;  // far beyond one transaction's 64 KiB
 
@@ -44,7 +44,7 @@ int RunReadings(CliContext& ctx, const ReadingsOptions& opt) {
   v1::ReadingsQuery query = opt.query;
   while (static_cast<uint64_t>(all.readings_size()) < opt.limit) {
     const uint64_t wanted = opt.limit - static_cast<uint64_t>(all.readings_size());
-    query.set_page_size(static_cast<uint32_t>(std::min<uint64_t>(wanted, kPageSizeMax)));
+    query.set_page_size(static_cast<uint32_t>(std::min<uint64_t>(wanted, kQueryPageSizeMax)));
     grpc::ClientContext call;
     SetReadDeadline(call);
     v1::ReadingsPage page;

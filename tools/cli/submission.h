@@ -20,7 +20,6 @@
 
 namespace tadori::cli {
 
-inline constexpr uint32_t kWaitTimeoutMsMax = 60'000;  // the node's own bound on a commit wait
 
 struct SubmitSettings {
   bool no_wait = false;

@@ -6,6 +6,7 @@
 // that fails (see submission.h).
 #include <nlohmann/json.hpp>
 
+#include "ledger/limits.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/submission.h"
 #include "tools/client/key_file.h"
@@ -26,10 +27,10 @@ struct SubmitOptions {
 };
 
 int RunSubmit(CliContext& ctx, const SubmitOptions& opt) {
-  if (opt.settings.wait_timeout_ms == 0 || opt.settings.wait_timeout_ms > kWaitTimeoutMsMax) {
+  if (opt.settings.wait_timeout_ms == 0 || opt.settings.wait_timeout_ms > kSubmitWaitMsMax) {
     return ReportUsage(
         "--wait-timeout-ms",
-        Status::InvalidArgument("must be in 1.." + std::to_string(kWaitTimeoutMsMax)));
+        Status::InvalidArgument("must be in 1.." + std::to_string(kSubmitWaitMsMax)));
   }
   Result<std::string> text = client::ReadInputFile(opt.file, kPayloadFileBytesMax);
   if (!text.ok()) return ReportFailure("reading payloads", text.status());

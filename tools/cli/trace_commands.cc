@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "ledger/limits.h"
 #include "tools/cli/answer.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/event_render.h"
@@ -13,8 +14,6 @@ namespace tadori::cli {
 
 namespace {
 
-constexpr uint32_t kPageSizeMax = 1000;  // the service's own bound on one page
-constexpr uint32_t kTraceDepthMax = 64;  // the service's bound on a trace's depth
 constexpr uint64_t kEventLimitMax = 1'000'000;
 
 struct LotShowOptions {
@@ -86,7 +85,7 @@ int RunEvents(CliContext& ctx, const EventsOptions& opt) {
   v1::EventQuery query = opt.query;
   while (static_cast<uint64_t>(all.events_size()) < opt.limit) {
     const uint64_t wanted = opt.limit - static_cast<uint64_t>(all.events_size());
-    query.set_page_size(static_cast<uint32_t>(std::min<uint64_t>(wanted, kPageSizeMax)));
+    query.set_page_size(static_cast<uint32_t>(std::min<uint64_t>(wanted, kQueryPageSizeMax)));
     grpc::ClientContext call;
     SetReadDeadline(call);
     v1::EventPage page;

@@ -7,6 +7,7 @@
 #include "ledger/check.h"
 #include "ledger/limits.h"
 #include "ledger/transaction.h"
+#include "ledger/wall_clock.h"
 #include "tools/client/rpc_error.h"
 
 namespace tadori::client {
@@ -31,12 +32,6 @@ v1::TransactionBody CompleteBody(const v1::TransactionBody& payload, const Chain
   body.set_valid_until_height(head.height + validity_blocks);
   body.set_created_at_ms(now_ms);
   return body;
-}
-
-int64_t WallClockMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 Result<v1::SignedTransaction> PrepareTransaction(v1::Ledger::Stub& stub,

@@ -37,9 +37,6 @@ Result<ChainHead> FetchChainHead(v1::Ledger::Stub& stub);
 v1::TransactionBody CompleteBody(const v1::TransactionBody& payload, const ChainHead& head,
                                  int64_t now_ms, uint64_t validity_blocks = kDefaultValidityBlocks);
 
-// The wall clock in ms since the Unix epoch, for created_at_ms.
-int64_t WallClockMs();
-
 // FetchChainHead, then CompleteBody with the current wall clock, then signs with `key`.
 Result<v1::SignedTransaction> PrepareTransaction(v1::Ledger::Stub& stub,
                                                  const v1::TransactionBody& payload,

@@ -4,6 +4,7 @@
 
 #include "ledger/check.h"
 #include "ledger/transaction.h"
+#include "ledger/wall_clock.h"
 
 namespace tadori::loadgen {
 
@@ -67,7 +68,7 @@ Workload PresignHarvests(const client::ChainHead& head, const PrivateKey& key, u
   w.requests.reserve(count);
   w.ids.reserve(count);
   w.valid_until.reserve(count);
-  const int64_t now_ms = client::WallClockMs();
+  const int64_t now_ms = WallClockMs();
   for (uint64_t i = 0; i < count; ++i) {
     const v1::TransactionBody payload =
         HarvestPayload(lot_prefix + std::to_string(i), product_gtin, now_ms);

@@ -17,6 +17,7 @@ namespace tadori {
 struct TlsConsortium {
   std::vector<PemKeyPair> cas;
   std::vector<PemKeyPair> nodes;
+  std::vector<PrivateKey> consensus_keys;  // by validator index
   v1::Genesis genesis;
   std::optional<GenesisInfo> info;  // GenesisInfo has no default constructor
 };
@@ -41,7 +42,11 @@ inline TlsConsortium MakeTlsConsortium(size_t orgs, const std::string& chain_id)
     auto* val = c.genesis.add_validators();
     val->set_id(val_id);
     val->set_org_id(org_id);
-    val->set_consensus_public_key(PrivateKey::Generate(KeyType::kP256)->public_key().ToPem());
+    auto consensus_key = PrivateKey::Generate(KeyType::kP256);
+    EXPECT_TRUE(consensus_key.ok());
+    val->set_consensus_public_key(consensus_key->public_key().ToPem());
+    val->set_address("127.0.0.1:" + std::to_string(7100 + i));
+    c.consensus_keys.push_back(*consensus_key);
     val->set_weight(1);
     c.cas.push_back(*ca);
     c.nodes.push_back(*node);

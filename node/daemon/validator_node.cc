@@ -1,0 +1,239 @@
+#include "node/daemon/validator_node.h"
+
+#include <grpcpp/health_check_service_interface.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "chaincode/chaincode.h"
+#include "ledger/store/store.h"
+#include "node/api/ledger_service.h"
+#include "node/api/trace_service.h"
+#include "node/config/node_config.h"
+#include "node/daemon/client_api.h"
+#include "node/daemon/metrics.h"
+#include "node/daemon/run_until.h"
+#include "node/daemon/validator_setup.h"
+#include "node/net/peer_network.h"
+#include "node/validator/bft_validator.h"
+#include "node/validator/commit_feed.h"
+#include "node/validator/mempool.h"
+
+namespace tadori {
+
+namespace {
+
+// The validator's view of the peer links (validator/peer_transport.h) over node/net.
+class NetworkTransport final : public PeerTransport {
+ public:
+  explicit NetworkTransport(PeerNetwork& network) : network_(network) {}
+  void Send(size_t to, const v1::PeerFrame& frame) override { network_.Send(to, frame); }
+  void Broadcast(const v1::PeerFrame& frame) override { network_.Broadcast(frame); }
+  std::vector<size_t> Connected() const override {
+    std::vector<size_t> out;
+    for (const PeerNetwork::PeerState& p : network_.Peers()) {
+      if (p.connected) out.push_back(p.index);
+    }
+    return out;
+  }
+
+ private:
+  PeerNetwork& network_;
+};
+
+int ConfigError(const Status& s) {
+  std::fprintf(stderr, "tadorid: %s\n", s.ToString().c_str());
+  return kExitConfig;
+}
+
+void RegisterMetrics(MetricsRegistry& m, const Store& store, const Mempool& mempool,
+                     const BftValidator& validator, const PeerNetwork& network) {
+  m.AddGauge("tadori_height", "Committed height.", "",
+             [&] { return static_cast<int64_t>(store.Height()); });
+  m.AddGauge("tadori_round", "Current consensus round.", "",
+             [&] { return static_cast<int64_t>(validator.stats().round); });
+  m.AddGauge("tadori_syncing", "1 while catching up with the network.", "",
+             [&] { return int64_t{validator.stats().syncing ? 1 : 0}; });
+  m.AddCounter("tadori_committed_blocks_total", "Blocks committed since start.", "",
+               [&] { return validator.stats().committed_blocks; });
+  m.AddCounter("tadori_committed_transactions_total", "Transactions committed since start.", "",
+               [&] { return validator.stats().committed_txs; });
+  m.AddGauge("tadori_mempool_transactions", "Transactions waiting in the mempool.", "",
+             [&] { return static_cast<int64_t>(mempool.size()); });
+  m.AddGauge("tadori_mempool_bytes", "Bytes of transactions waiting in the mempool.", "",
+             [&] { return static_cast<int64_t>(mempool.bytes()); });
+  m.AddGauge("tadori_peer_connections", "Validator links up.", "",
+             [&] { return static_cast<int64_t>(network.connected_count()); });
+  for (size_t r = 0; r < static_cast<size_t>(consensus::DropReason::kCount); ++r) {
+    const auto reason = static_cast<consensus::DropReason>(r);
+    m.AddCounter("tadori_rejected_messages_total",
+                 "Consensus messages ignored, by reason (consensus/engine.h DropReason).",
+                 "reason=\"" + std::string(consensus::DropReasonName(reason)) + "\"",
+                 [&validator, r] { return validator.stats().drops[r]; });
+  }
+  for (size_t r = 0; r < static_cast<size_t>(PeerRefusal::kCount); ++r) {
+    const auto reason = static_cast<PeerRefusal>(r);
+    m.AddCounter("tadori_peer_refusals_total", "Peer links or frames refused, by reason.",
+                 "reason=\"" + std::string(PeerRefusalName(reason)) + "\"",
+                 [&network, reason] { return network.refused(reason); });
+  }
+  m.AddCounter("tadori_consensus_inbox_overflow_total",
+               "Consensus messages dropped because the event loop was behind.", "",
+               [&] { return validator.stats().inbox_overflow; });
+  m.AddCounter("tadori_gossip_transactions_total", "Relayed transactions, by outcome.",
+               "outcome=\"admitted\"", [&] { return validator.stats().gossip_admitted; });
+  m.AddCounter("tadori_gossip_transactions_total", "Relayed transactions, by outcome.",
+               "outcome=\"refused\"", [&] { return validator.stats().gossip_refused; });
+  m.AddCounter("tadori_refused_payloads_total", "Proposed blocks this validator refused.", "",
+               [&] { return validator.stats().payloads_refused; });
+}
+
+// Opens the data directory's store and binds it to the genesis (INVALID_ARGUMENT when it
+// holds another chain).
+Result<std::unique_ptr<Store>> OpenStore(const NodeConfig& config, const GenesisInfo& genesis) {
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return Status::Internal("creating " + config.data_dir + ": " + ec.message());
+  TADORI_ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
+                          Store::Open((std::filesystem::path(config.data_dir) / "db").string()));
+  TADORI_ASSIGN_OR_RETURN(auto genesis_state, GenesisState(genesis.genesis));
+  Status init = store->InitGenesis(genesis, genesis_state);
+  if (!init.ok()) {
+    return Status::InvalidArgument(
+        init.WithContext("data directory " + config.data_dir + " belongs to another genesis")
+            .message());
+  }
+  return store;
+}
+
+std::shared_ptr<grpc::ServerCredentials> ClientCredentials(const ValidatorSetup& setup) {
+  if (setup.client_tls_cert_pem.empty()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions ssl;
+  ssl.pem_key_cert_pairs.push_back({setup.client_tls_key_pem, setup.client_tls_cert_pem});
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
+
+int RunValidatorNode(const std::string& config_path, const sigset_t& signals) {
+  Result<NodeConfig> loaded = LoadNodeConfig(config_path);
+  if (!loaded.ok()) return ConfigError(loaded.status());
+  const NodeConfig& config = *loaded;
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  Result<ValidatorSetup> prepared = PrepareValidator(config);
+  if (!prepared.ok()) return ConfigError(prepared.status());
+  ValidatorSetup& setup = *prepared;
+  const GenesisInfo& genesis = setup.genesis;
+
+  Result<std::unique_ptr<Store>> opened = OpenStore(config, genesis);
+  if (!opened.ok()) {
+    if (opened.status().code() == Code::kInvalidArgument) return ConfigError(opened.status());
+    spdlog::error("opening store: {}", opened.status().ToString());
+    return kExitError;
+  }
+  Store& store = **opened;
+  spdlog::info("validator {} of chain {} genesis {} height {}", config.validator_id,
+               genesis.genesis.chain_id(), genesis.hash.Hex(), store.Height());
+
+  Mempool mempool;
+  CommitFeed feed(store.Height());
+  MetricsRegistry metrics;
+  BftValidatorOptions vopt;
+  vopt.block_tx_max = config.block_tx_max;
+  vopt.round_timeout_ms = config.round_timeout_ms;
+  vopt.idle_block_interval_ms = config.round_timeout_ms * 2 / 5;
+  Histogram& commit_latency = metrics.AddHistogram(
+      "tadori_commit_latency_seconds", "From first seeing a block (proposal) to committing it.",
+      {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
+  vopt.observe_commit_latency = [&commit_latency](double seconds) {
+    commit_latency.Observe(seconds);
+  };
+  BftValidator validator(store, mempool, feed, genesis, setup.self, setup.consensus_key, vopt);
+
+  PeerNetworkOptions popt;
+  popt.genesis = &genesis;
+  popt.self = setup.self;
+  popt.listen_address = config.peer_listen;
+  popt.tls_certificate_pem = setup.peer_tls_cert_pem;
+  popt.tls_private_key_pem = setup.peer_tls_key_pem;
+  popt.dial_addresses = setup.dial_addresses;
+  auto network = PeerNetwork::Start(std::move(popt), [&validator](size_t from, v1::PeerFrame f) {
+    validator.OnFrame(from, std::move(f));
+  });
+  if (!network.ok()) {
+    spdlog::error("peer network: {}", network.status().ToString());
+    return kExitError;
+  }
+  PeerNetwork& peers = **network;
+  NetworkTransport transport(peers);
+  Status started = validator.Start(transport);
+  if (!started.ok()) {
+    spdlog::error("validator: {}", started.ToString());
+    return kExitError;
+  }
+  RegisterMetrics(metrics, store, mempool, validator, peers);
+
+  const std::string validator_id = config.validator_id;
+  LedgerService service(LedgerServiceContext{
+      .store = store,
+      .mempool = mempool,
+      .feed = feed,
+      .genesis = genesis,
+      .mode = "bft",
+      .on_admitted = [&validator](const v1::SignedTransaction& tx) { validator.OnAdmitted(tx); },
+      .fill_status =
+          [&validator, &peers, validator_id](v1::StatusResponse& r) {
+            const BftValidator::Stats stats = validator.stats();
+            r.set_round(stats.round);
+            r.set_syncing(stats.syncing);
+            r.set_validator_id(validator_id);
+            for (const PeerNetwork::PeerState& p : peers.Peers()) {
+              v1::PeerStatus* out = r.add_peers();
+              out->set_validator_id(p.validator_id);
+              out->set_address(p.address);
+              out->set_connected(p.connected);
+            }
+          },
+  });
+  TraceService trace_service(store);
+  std::unique_ptr<grpc::Server> server =
+      StartClientApi(config.client_listen, ClientCredentials(setup), service, trace_service);
+  if (!server) return kExitError;
+  std::unique_ptr<MetricsServer> metrics_server;
+  if (!config.metrics_listen.empty()) {
+    auto m = MetricsServer::Start(config.metrics_listen, metrics);
+    if (!m.ok()) {
+      spdlog::error("metrics: {}", m.status().ToString());
+      return kExitError;
+    }
+    metrics_server = std::move(*m);
+  }
+  spdlog::info("tadorid validator {} serving on {} (peers on {}, metrics on {})",
+               config.validator_id, config.client_listen, config.peer_listen,
+               config.metrics_listen.empty() ? "-" : config.metrics_listen);
+
+  bool serving = false;
+  const StopCause cause = RunUntilStopped(
+      signals, [&validator] { return !validator.failure().ok(); },
+      [&] {
+        const bool syncing = validator.stats().syncing;
+        if (serving != syncing) return;
+        serving = !syncing;
+        server->GetHealthCheckService()->SetServingStatus(serving);
+        spdlog::info("health: {}", serving ? "SERVING" : "NOT_SERVING (syncing)");
+      });
+  if (cause == StopCause::kHalted) {
+    spdlog::critical("halting: {}", validator.failure().ToString());
+  }
+  server->GetHealthCheckService()->SetServingStatus(false);
+  feed.Shutdown();
+  validator.Stop();
+  peers.Stop();
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  spdlog::info("stopped at height {}", store.Height());
+  return cause == StopCause::kSignal ? kExitOk : kExitHalted;
+}
+
+}  // namespace tadori

@@ -1,0 +1,26 @@
+// Planted bugs: deliberately broken safety rules that prove the simulator's checks can fail.
+// They exist only here, in the simulator's library; the engine that tadorid links has the
+// two seams (Engine::MayVoteAgainInRound, Engine::CommitsOnOneChain) and keeps the rules.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "consensus/engine.h"
+
+namespace tadori::sim {
+
+enum class PlantedBug : uint8_t {
+  kNone = 0,
+  kVoteTwiceInRound = 1,  // ignores last_voted_round for a second proposal
+  kCommitOnOneChain = 2,  // commits a block as soon as it has a QC (no 2-chain)
+};
+
+// An engine with `bug` planted (the plain engine for kNone). `signer` and `verifier` must
+// outlive it.
+std::unique_ptr<consensus::Engine> MakeEngine(consensus::EngineConfig config,
+                                              const consensus::Signer& signer,
+                                              const consensus::SignatureVerifier& verifier,
+                                              PlantedBug bug = PlantedBug::kNone);
+
+}  // namespace tadori::sim
