@@ -13,7 +13,7 @@
 #include "ledger/keys.h"
 #include "ledger/certificates.h"
 #include "tadori/v1/peer.grpc.pb.h"
-#include "tests/unit/node/tls_consortium.h"
+#include "tests/support/tls_consortium.h"
 
 namespace tadori {
 namespace {

@@ -11,7 +11,7 @@
 
 #include "ledger/files.h"
 #include "tests/support/temp_dir.h"
-#include "tests/unit/node/tls_consortium.h"
+#include "tests/support/tls_consortium.h"
 
 namespace tadori {
 namespace {

@@ -10,7 +10,7 @@
 #include <optional>
 
 #include "ledger/keys.h"
-#include "tests/unit/node/tls_consortium.h"
+#include "tests/support/tls_consortium.h"
 
 namespace tadori {
 namespace {
