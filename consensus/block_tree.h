@@ -1,8 +1,9 @@
 // The blocks a validator holds above its last committed block, keyed by id.
 //
-// Bounded: at most kBlockTreeBlocksMax blocks besides the root; Insert refuses more.
-// Committing moves the root up and prunes every block at or below the new root's height,
-// which drops both the committed ancestors and the forks that can no longer commit.
+// Bounded: at most kBlockTreeBlocksMax blocks besides the root, holding at most
+// kBlockTreeBytesMax payload bytes; Insert refuses more. Committing moves the root up and
+// keeps only the new root's descendants, which drops both the committed ancestors and every
+// fork that can no longer commit.
 // Ordered containers only, so iteration order never depends on hashing.
 #pragma once
 
@@ -21,12 +22,14 @@ class BlockTree {
   const Block& root() const { return root_; }
   const BlockId& root_id() const { return root_id_; }
   size_t size() const { return blocks_.size(); }
+  size_t payload_bytes() const { return payload_bytes_; }
   bool full() const;
 
   // nullptr when unknown. The root is found too.
   const Block* Find(const BlockId& id) const;
   // Adds a block whose parent is already in the tree. False (and no change) when the tree
-  // is full, the parent is unknown, or the block is at or below the root's height.
+  // is full (by count or bytes), the parent is unknown, or the block is at or below the
+  // root's height.
   bool Insert(const BlockId& id, Block block);
 
   // The ids from just above the root up to `id`, ascending; empty when `id` is the root,
@@ -39,6 +42,7 @@ class BlockTree {
   Block root_;
   BlockId root_id_;
   std::map<BlockId, Block> blocks_;  // excludes the root
+  size_t payload_bytes_ = 0;         // of blocks_
 };
 
 }  // namespace tadori::consensus

@@ -37,8 +37,15 @@ inline constexpr size_t kSyncResponseBytesMax = 2 * kPayloadBytesMax + kMessageO
 inline constexpr size_t kMessageBytesMax = kSyncResponseBytesMax + kMessageOverheadBytesMax;
 static_assert(kPayloadBytesMax + kMessageOverheadBytesMax <= kMessageBytesMax);
 
-// Uncommitted blocks held in the block tree (committed ancestors are pruned).
+// Uncommitted blocks held in the block tree (committed ancestors and dead forks are pruned),
+// by count and by payload bytes.
 inline constexpr size_t kBlockTreeBlocksMax = 512;
+inline constexpr size_t kBlockTreeBytesMax = 32 * kPayloadBytesMax;
+static_assert(kBlockTreeBytesMax >= 4 * kSyncResponseBytesMax, "sync batches fit");
+
+// A validator that lost its safety state votes again only after seeing a certificate this
+// many rounds above the first it heard (step.h, Started::safety_state_lost).
+inline constexpr uint64_t kRecoveryRounds = 2;
 static_assert(kSyncBlocksMax * 4 <= kBlockTreeBlocksMax, "a sync batch fits with room to spare");
 
 // Recently verified certificates remembered, so a QC seen many times is checked once.

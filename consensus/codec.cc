@@ -161,6 +161,21 @@ void EncodeOptionalTc(Bytes& out, const std::optional<TimeoutCert>& tc) {
   if (tc) EncodeTc(out, *tc);
 }
 
+}  // namespace
+
+Hash ProposalTcDigest(const std::optional<TimeoutCert>& tc) {
+  if (!tc) return Hash();
+  Bytes encoded;
+  EncodeTc(encoded, *tc);
+  return Sha256(encoded);
+}
+
+Bytes ProposalSigningBytesOf(const BlockId& genesis_id, const Proposal& p) {
+  return ProposalSigningBytes(genesis_id, p.block.ComputeId(), ProposalTcDigest(p.tc));
+}
+
+namespace {
+
 struct Encoder {
   Bytes& out;
   void operator()(const Proposal& p) {

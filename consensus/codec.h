@@ -35,6 +35,11 @@ Result<Message> DecodeMessage(ByteView bytes);
 // Building blocks, also used by the safety state codec.
 void EncodeQc(Bytes& out, const QuorumCert& qc);
 void EncodeTc(Bytes& out, const TimeoutCert& tc);
+// SHA-256 of the encoded TC, or the all-zero hash for none: what a proposal's signature
+// covers of its TC (ProposalSigningBytes).
+Hash ProposalTcDigest(const std::optional<TimeoutCert>& tc);
+// ProposalSigningBytes of `p` (its block id and its TC).
+Bytes ProposalSigningBytesOf(const BlockId& genesis_id, const Proposal& p);
 void EncodeBlock(Bytes& out, const Block& block);
 
 // A bounds-checked cursor over untrusted bytes. Every Read fails (returns false and

@@ -37,6 +37,8 @@ std::string_view DropReasonName(DropReason reason) {
       return "unexpected";
     case DropReason::kConflictingCommit:
       return "conflicting_commit";
+    case DropReason::kUnsolicited:
+      return "unsolicited";
     case DropReason::kCount:
       break;
   }
@@ -102,6 +104,7 @@ void Engine::OnStarted(const Started& e) {
   }
   started_ = true;
   safety_ = e.safety;
+  recovering_ = e.safety_state_lost;
   tree_ = BlockTree(e.committed_tip);
   std::vector<const Block*> pending;
   for (const Block& b : e.pending) pending.push_back(&b);
@@ -153,8 +156,17 @@ void Engine::OnProposal(ValidatorIndex from, Proposal p) {
     Drop(DropReason::kStaleRound);
     return;
   }
+  // One proposal per round is considered; any other copy for that round is a duplicate or an
+  // equivocation and is refused before its payload is hashed and its signature checked, so
+  // a flood of copies costs a comparison each.
+  if (b.round == proposal_seen_round_ && !considered_ids_.empty() && !MayVoteAgainInRound()) {
+    Drop(DropReason::kDuplicate);
+    return;
+  }
   BlockId id = b.ComputeId();
-  if (!verifier_.Verify(b.proposer, ProposalSigningBytes(config_.genesis_id, id), p.signature)) {
+  if (!verifier_.Verify(b.proposer,
+                        ProposalSigningBytes(config_.genesis_id, id, ProposalTcDigest(p.tc)),
+                        p.signature)) {
     Drop(DropReason::kBadSignature);
     return;
   }
@@ -225,7 +237,7 @@ void Engine::OnPayloadChecked(const PayloadChecked& e) {
 }
 
 void Engine::TryVote(const Block& block, const BlockId& id, const std::optional<TimeoutCert>& tc) {
-  if (block.round != round_) return;
+  if (block.round != round_ || recovering_) return;
   const bool vote_twice = MayVoteAgainInRound();
   if (block.round <= safety_.last_voted_round &&
       !(vote_twice && block.round == safety_.last_voted_round)) {
@@ -391,6 +403,7 @@ void Engine::LocalTimeout() {
 }
 
 void Engine::ObserveQc(const QuorumCert& qc) {
+  RecoverOnCertificate(qc.round);
   if (qc.round > safety_.high_qc.round) {
     safety_.high_qc = qc;
     safety_.one_chain_round = qc.round;
@@ -399,6 +412,7 @@ void Engine::ObserveQc(const QuorumCert& qc) {
 }
 
 void Engine::ObserveTc(const TimeoutCert& tc) {
+  RecoverOnCertificate(tc.round);
   ObserveQc(tc.high_qc);
   if (!safety_.high_tc || tc.round > safety_.high_tc->round) safety_.high_tc = tc;
 }
@@ -451,6 +465,12 @@ void Engine::AdvanceRound(Round round) {
     const Block* parent = tree_.Find(safety_.high_qc.block_id);
     out_.push_back(
         RequestPayload{round_, parent ? parent->height + 1 : 0, safety_.high_qc.block_id});
+    // The payload names its parent's ledger hash, so the node needs the parent to build it:
+    // ask everyone who may hold it (any of the validators that certified it).
+    if (parent == nullptr) {
+      RequestFetch(config_.validators.Leader(safety_.high_qc.round), safety_.high_qc.block_id,
+                   /*every_peer=*/true);
+    }
   }
 }
 
@@ -483,23 +503,68 @@ void Engine::Propose() {
     p.tc = safety_.high_tc;
   }
   BlockId id = p.block.ComputeId();
-  p.signature = signer_.Sign(ProposalSigningBytes(config_.genesis_id, id));
+  p.signature = signer_.Sign(ProposalSigningBytes(config_.genesis_id, id, ProposalTcDigest(p.tc)));
   pending_payload_.reset();
   proposed_round_ = round_;
   out_.push_back(Broadcast{EncodeMessage(p)});
   self_queue_.emplace_back(config_.self, std::move(p));
 }
 
-void Engine::RequestFetch(ValidatorIndex peer, const BlockId& target) {
+void Engine::RequestFetch(ValidatorIndex peer, const BlockId& target, bool every_peer) {
   if (last_fetch_ && last_fetch_->first == target && last_fetch_->second == round_) return;
   last_fetch_.emplace(target, round_);
   if (peer == config_.self) {
     peer = static_cast<ValidatorIndex>((peer + 1) % config_.validators.size());
   }
-  out_.push_back(Fetch{peer, SyncRequest{target, tree_.root().height}});
+  for (size_t v = 0; v < config_.validators.size(); ++v) {
+    const auto asked = static_cast<ValidatorIndex>(v);
+    if (asked != config_.self && (every_peer || asked == peer)) fetches_[asked] = target;
+  }
+  out_.push_back(Fetch{peer, every_peer, SyncRequest{target, tree_.root().height}});
+}
+
+// Recovery. A validator that lost its safety state (step.h) cannot know in which rounds it
+// voted before. It stays out of votes until a verified certificate at least kRecoveryRounds
+// above the first one it heard shows that the network has moved on while it listened, and
+// then takes as voted every round up to the one that certificate opens. Certificates cannot
+// be forged, so no peer can end the wait with a round the network has not reached; old ones
+// replayed to it only lengthen the wait. This narrows, but cannot close, the window in which
+// a validator with a lost disk could vote twice: such a node counts among the f faulty.
+void Engine::RecoverOnCertificate(Round certificate_round) {
+  if (!recovering_) return;
+  if (!recovery_floor_) {
+    recovery_floor_ = certificate_round + kRecoveryRounds;
+    return;
+  }
+  if (certificate_round < *recovery_floor_) return;
+  recovering_ = false;
+  safety_.last_voted_round = std::max(safety_.last_voted_round, certificate_round + 1);
+  out_.push_back(PersistSafety{safety_});
+}
+
+bool Engine::SyncBlockCertified(const SyncResponse& r, size_t i, const BlockId& id,
+                                const BlockId& asked) {
+  if (id == asked || id == safety_.high_qc.block_id) return true;  // ids from verified QCs
+  if (i + 1 >= r.blocks.size()) return false;
+  const QuorumCert& qc = r.blocks[i + 1].qc;
+  if (qc.block_id != id || qc.round != r.blocks[i].round) return false;
+  if (!checker_.CheckQc(qc)) {
+    Drop(DropReason::kBadCertificate);
+    return false;
+  }
+  return true;
 }
 
 void Engine::OnSyncResponse(ValidatorIndex from, SyncResponse r) {
+  // Only answers to a request this node sent to `from`, one answer per request: unasked
+  // responses cannot fill the tree or cost this node certificate checks.
+  auto asked = fetches_.find(from);
+  if (asked == fetches_.end()) {
+    Drop(DropReason::kUnsolicited);
+    return;
+  }
+  const BlockId target = asked->second;
+  fetches_.erase(asked);
   for (size_t i = 0; i < r.blocks.size(); ++i) {
     Block& b = r.blocks[i];
     if (b.height <= tree_.root().height) continue;
@@ -509,11 +574,9 @@ void Engine::OnSyncResponse(ValidatorIndex from, SyncResponse r) {
     }
     BlockId id = b.ComputeId();
     if (tree_.Find(id) != nullptr) continue;
-    // Only certified blocks enter the tree: the next block in the batch carries a QC for
-    // this one, or it is the block we asked for (its id came from a verified QC).
-    bool certified = (i + 1 < r.blocks.size() && r.blocks[i + 1].parent_id() == id) ||
-                     (last_fetch_ && last_fetch_->first == id) || safety_.high_qc.block_id == id;
-    if (!certified) break;
+    // Only certified blocks enter the tree, and a block counts as certified only by a QC
+    // that verifies: a forged "next block" naming it as parent proves nothing.
+    if (!SyncBlockCertified(r, i, id, target)) break;
     const Block* parent = tree_.Find(b.parent_id());
     if (parent == nullptr || parent->height + 1 != b.height || parent->round != b.qc.round) {
       Drop(DropReason::kBadChain);
@@ -566,6 +629,12 @@ void Engine::SendTo(ValidatorIndex to, const Message& m) {
   } else {
     out_.push_back(Send{to, EncodeMessage(m)});
   }
+}
+
+std::vector<Block> Engine::UncommittedPath(const BlockId& target) const {
+  std::vector<Block> path;
+  for (const BlockId& id : tree_.PathFromRoot(target)) path.push_back(*tree_.Find(id));
+  return path;
 }
 
 SyncResponse Engine::ServeSync(const SyncRequest& request, const CommittedBlocks& store) const {

@@ -42,7 +42,7 @@ enum class DropReason : uint8_t {
   kNotLeader,          // proposal from a validator that does not lead its round
   kStaleRound,         // for a round already over
   kFutureRound,        // beyond the window, or not justified by its certificates
-  kDuplicate,          // already counted
+  kDuplicate,          // already counted, or another proposal for a round already considered
   kEquivocation,       // a second, different message from one signer for one round
   kNotNextLeader,      // vote sent to a validator that does not lead the next round
   kBadChain,           // wrong height, unknown parent in a sync batch
@@ -50,6 +50,7 @@ enum class DropReason : uint8_t {
   kInvalidPayload,     // the node's validator refused the payload
   kUnexpected,         // a message kind the engine does not serve (SyncRequest), or early
   kConflictingCommit,  // a certified 2-chain conflicts with a commit: > f faulty validators
+  kUnsolicited,        // a sync response from a validator this one did not ask
   kCount,
 };
 std::string_view DropReasonName(DropReason reason);
@@ -84,6 +85,11 @@ class Engine {
   // lowest blocks above request.committed_height on the way to request.target, at most
   // kSyncBlocksMax blocks and kSyncResponseBytesMax bytes. Read-only.
   SyncResponse ServeSync(const SyncRequest& request, const CommittedBlocks& store) const;
+  // The uncommitted blocks from just above the committed tip up to `target`, ascending
+  // (copies); empty when `target` is not a descendant of the tip. For a node that serves
+  // sync requests from its store off the event loop: it takes these, and the tip height,
+  // under the loop's lock, and the committed blocks from the store without it.
+  std::vector<Block> UncommittedPath(const BlockId& target) const;
 
  protected:
   // Two seams, and the only ones: tests/sim overrides them (PlantedBugEngine) to break a
@@ -129,7 +135,14 @@ class Engine {
   void TryCommit(const QuorumCert& qc);
   void AdvanceRound(Round round);
   void Propose();
-  void RequestFetch(ValidatorIndex peer, const BlockId& target);
+  void RequestFetch(ValidatorIndex peer, const BlockId& target, bool every_peer = false);
+  // Recovery after a lost safety state (step.h): ends it when a certificate reaches the
+  // floor set by the first one heard.
+  void RecoverOnCertificate(Round certificate_round);
+  // Whether block i of a sync response is certified: the next block carries a verified QC
+  // for it, or it is a block this node asked for or holds the high QC of.
+  bool SyncBlockCertified(const SyncResponse& r, size_t i, const BlockId& id,
+                          const BlockId& asked);
   uint64_t RoundTimeoutMs() const;
   void SendTo(ValidatorIndex to, const Message& m);
 
@@ -153,6 +166,9 @@ class Engine {
   std::optional<PayloadReady> pending_payload_;  // leader waiting for its parent block
   std::optional<std::pair<ValidatorIndex, Proposal>> waiting_proposal_;  // parent missing
   std::optional<std::pair<BlockId, Round>> last_fetch_;
+  std::map<ValidatorIndex, BlockId> fetches_;  // asked and not yet answered: peer -> target
+  bool recovering_ = false;                    // safety state lost: no votes yet
+  std::optional<Round> recovery_floor_;
   std::map<Round, RoundVotes> votes_;        // rounds in [round_ - 1, round_ + kRoundWindow]
   std::map<Round, RoundTimeouts> timeouts_;  // same window
   std::vector<std::pair<ValidatorIndex, Message>> self_queue_;  // <= kSelfMessagesPerStepMax

@@ -18,10 +18,17 @@ namespace tadori::consensus {
 // brand-new validator) and the last block the node committed (genesis on a new chain).
 // `pending` are the uncommitted blocks the node kept from PersistBlock (any order; those
 // that do not chain onto committed_tip, or do not fit, are ignored).
+// `safety_state_lost`: the node has no persisted safety state to give (a new validator, or
+// a data directory wiped or lost). The validator may have voted before, in rounds it can no
+// longer know, so it votes in none until the network shows it has moved on: it still times
+// out (a timeout never conflicts with a vote), and it votes again only once it has seen a
+// verified certificate at least kRecoveryRounds above the first one it heard, and then only
+// above every round it has heard of (engine.cc, "Recovery").
 struct Started {
   SafetyState safety;
   Block committed_tip;
   std::vector<Block> pending;
+  bool safety_state_lost = false;
 };
 // Bytes from a peer. `from` is the authenticated transport peer; message contents are
 // still checked (signatures, certificates, rounds, sizes) before use.
@@ -82,10 +89,12 @@ struct SetTimer {
   Round round = 0;
   uint64_t duration_ms = 0;
 };
-// The engine misses `request.target`; ask validator `peer` (send it the SyncRequest) and
-// feed the SyncResponse back as a MessageReceived.
+// The engine misses `request.target`; ask validator `peer` (or, with every_peer, every other
+// validator) and feed the SyncResponse back as a MessageReceived. The engine accepts one
+// response from each validator it asked, and none from the others.
 struct Fetch {
   ValidatorIndex peer = 0;
+  bool every_peer = false;
   SyncRequest request;
 };
 // This validator leads `round`: supply a payload with PayloadReady.

@@ -67,10 +67,16 @@ Bytes Domain(std::string_view name, const BlockId& genesis_id) {
 }
 }  // namespace
 
-// "tadori.consensus.proposal.v1" | genesis_id 32 | block_id 32
-Bytes ProposalSigningBytes(const BlockId& genesis_id, const BlockId& block_id) {
-  Bytes b = Domain("tadori.consensus.proposal.v1", genesis_id);
+// "tadori.consensus.proposal.v2" | genesis_id 32 | block_id 32 | tc_digest 32
+// tc_digest is SHA-256 of the encoded TC the proposal carries, or 32 zero bytes without one:
+// the signature covers the TC, so a copy with the TC stripped or swapped does not verify
+// (a stripped copy that arrived first would otherwise take the proposal's place and make
+// the honest one a duplicate that is never voted for).
+Bytes ProposalSigningBytes(const BlockId& genesis_id, const BlockId& block_id,
+                           const Hash& tc_digest) {
+  Bytes b = Domain("tadori.consensus.proposal.v2", genesis_id);
   b.insert(b.end(), block_id.data(), block_id.data() + Hash::kSize);
+  b.insert(b.end(), tc_digest.data(), tc_digest.data() + Hash::kSize);
   return b;
 }
 

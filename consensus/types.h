@@ -142,7 +142,9 @@ using Message = std::variant<Proposal, Vote, Timeout, SyncRequest, SyncResponse>
 
 // The exact byte strings that validators sign. Each starts with a domain string and the
 // genesis id, so a signature is never valid for another message kind or another chain.
-Bytes ProposalSigningBytes(const BlockId& genesis_id, const BlockId& block_id);
+// `tc_digest`: ProposalTcDigest (codec.h) of the TC the proposal carries.
+Bytes ProposalSigningBytes(const BlockId& genesis_id, const BlockId& block_id,
+                           const Hash& tc_digest);
 Bytes VoteSigningBytes(const BlockId& genesis_id, const BlockId& block_id, Round round);
 Bytes TimeoutSigningBytes(const BlockId& genesis_id, Round round, Round high_qc_round);
 

@@ -53,13 +53,13 @@ void RegisterMetrics(MetricsRegistry& m, const Store& store, const Mempool& memp
   m.AddGauge("tadori_height", "Committed height.", "",
              [&] { return static_cast<int64_t>(store.Height()); });
   m.AddGauge("tadori_round", "Current consensus round.", "",
-             [&] { return static_cast<int64_t>(validator.stats().round); });
+             [&] { return static_cast<int64_t>(validator.stats().core.round); });
   m.AddGauge("tadori_syncing", "1 while catching up with the network.", "",
-             [&] { return int64_t{validator.stats().syncing ? 1 : 0}; });
+             [&] { return int64_t{validator.stats().core.syncing ? 1 : 0}; });
   m.AddCounter("tadori_committed_blocks_total", "Blocks committed since start.", "",
-               [&] { return validator.stats().committed_blocks; });
+               [&] { return validator.stats().core.committed_blocks; });
   m.AddCounter("tadori_committed_transactions_total", "Transactions committed since start.", "",
-               [&] { return validator.stats().committed_txs; });
+               [&] { return validator.stats().core.committed_txs; });
   m.AddGauge("tadori_mempool_transactions", "Transactions waiting in the mempool.", "",
              [&] { return static_cast<int64_t>(mempool.size()); });
   m.AddGauge("tadori_mempool_bytes", "Bytes of transactions waiting in the mempool.", "",
@@ -71,7 +71,7 @@ void RegisterMetrics(MetricsRegistry& m, const Store& store, const Mempool& memp
     m.AddCounter("tadori_rejected_messages_total",
                  "Consensus messages ignored, by reason (consensus/engine.h DropReason).",
                  "reason=\"" + std::string(consensus::DropReasonName(reason)) + "\"",
-                 [&validator, r] { return validator.stats().drops[r]; });
+                 [&validator, r] { return validator.stats().core.drops[r]; });
   }
   for (size_t r = 0; r < static_cast<size_t>(PeerRefusal::kCount); ++r) {
     const auto reason = static_cast<PeerRefusal>(r);
@@ -80,14 +80,20 @@ void RegisterMetrics(MetricsRegistry& m, const Store& store, const Mempool& memp
                  [&network, reason] { return network.refused(reason); });
   }
   m.AddCounter("tadori_consensus_inbox_overflow_total",
-               "Consensus messages dropped because the event loop was behind.", "",
-               [&] { return validator.stats().inbox_overflow; });
+               "Consensus messages dropped because a peer's inbox share was full.", "",
+               [&] { return validator.stats().inbox_dropped; });
+  m.AddGauge("tadori_consensus_inbox_bytes", "Bytes of consensus messages waiting.", "",
+             [&] { return static_cast<int64_t>(validator.stats().inbox_bytes); });
+  m.AddCounter("tadori_sync_requests_total", "Peers' sync requests, by outcome.",
+               "outcome=\"served\"", [&] { return validator.stats().sync_served; });
+  m.AddCounter("tadori_sync_requests_total", "Peers' sync requests, by outcome.",
+               "outcome=\"dropped\"", [&] { return validator.stats().sync_dropped; });
   m.AddCounter("tadori_gossip_transactions_total", "Relayed transactions, by outcome.",
                "outcome=\"admitted\"", [&] { return validator.stats().gossip_admitted; });
   m.AddCounter("tadori_gossip_transactions_total", "Relayed transactions, by outcome.",
                "outcome=\"refused\"", [&] { return validator.stats().gossip_refused; });
   m.AddCounter("tadori_refused_payloads_total", "Proposed blocks this validator refused.", "",
-               [&] { return validator.stats().payloads_refused; });
+               [&] { return validator.stats().core.payloads_refused; });
 }
 
 // Opens the data directory's store and binds it to the genesis (INVALID_ARGUMENT when it
@@ -141,13 +147,13 @@ int RunValidatorNode(const std::string& config_path, const sigset_t& signals) {
   CommitFeed feed(store.Height());
   MetricsRegistry metrics;
   BftValidatorOptions vopt;
-  vopt.block_tx_max = config.block_tx_max;
-  vopt.round_timeout_ms = config.round_timeout_ms;
-  vopt.idle_block_interval_ms = config.round_timeout_ms * 2 / 5;
+  vopt.validator.batch.block_tx_max = config.block_tx_max;
+  vopt.validator.round_timeout_ms = config.round_timeout_ms;
+  vopt.validator.batch.idle_block_interval_ms = config.round_timeout_ms * 2 / 5;
   Histogram& commit_latency = metrics.AddHistogram(
       "tadori_commit_latency_seconds", "From first seeing a block (proposal) to committing it.",
       {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
-  vopt.observe_commit_latency = [&commit_latency](double seconds) {
+  vopt.validator.observe_commit_latency = [&commit_latency](double seconds) {
     commit_latency.Observe(seconds);
   };
   BftValidator validator(store, mempool, feed, genesis, setup.self, setup.consensus_key, vopt);
@@ -185,7 +191,7 @@ int RunValidatorNode(const std::string& config_path, const sigset_t& signals) {
       .on_admitted = [&validator](const v1::SignedTransaction& tx) { validator.OnAdmitted(tx); },
       .fill_status =
           [&validator, &peers, validator_id](v1::StatusResponse& r) {
-            const BftValidator::Stats stats = validator.stats();
+            const ValidatorCore::Stats stats = validator.stats().core;
             r.set_round(stats.round);
             r.set_syncing(stats.syncing);
             r.set_validator_id(validator_id);
@@ -218,7 +224,7 @@ int RunValidatorNode(const std::string& config_path, const sigset_t& signals) {
   const StopCause cause = RunUntilStopped(
       signals, [&validator] { return !validator.failure().ok(); },
       [&] {
-        const bool syncing = validator.stats().syncing;
+        const bool syncing = validator.stats().core.syncing;
         if (serving != syncing) return;
         serving = !syncing;
         server->GetHealthCheckService()->SetServingStatus(serving);

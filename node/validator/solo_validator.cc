@@ -7,7 +7,7 @@
 #include "ledger/block.h"
 #include "ledger/check.h"
 #include "ledger/wall_clock.h"
-#include "node/validator/executor.h"
+#include "node/validator/commit_step.h"
 
 namespace tadori {
 
@@ -113,20 +113,8 @@ Status SoloValidator::ProduceBlock() {
 
   DecodedBlock block = BuildBlock(draft);
   SignBlock(block, key_);
-  TADORI_ASSIGN_OR_RETURN(ExecutedBlock executed,
-                          ExecuteBlock(store_.state(), height, draft.timestamp_ms, block.txs));
-  TADORI_RETURN_IF_ERROR(
-      store_.CommitBlock(block, executed.results, executed.writes, executed.index, /*sync=*/true));
-
-  std::vector<Hash> ids;
-  std::vector<v1::TxResult> results;
-  ids.reserve(block.txs.size());
-  for (size_t i = 0; i < block.txs.size(); ++i) {
-    ids.push_back(block.txs[i].id);
-    results.push_back(executed.results.results(static_cast<int>(i)));
-  }
-  feed_.Publish(height, ids, results);
-  spdlog::debug("committed block {} with {} transactions", height, ids.size());
+  TADORI_ASSIGN_OR_RETURN(CommitOutcome done, CommitStep(store_, mempool_, feed_, block));
+  spdlog::debug("committed block {} with {} transactions", done.height, done.tx_count);
   return Status::Ok();
 }
 

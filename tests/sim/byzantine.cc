@@ -80,8 +80,7 @@ void ByzantineBehaviour::Equivocate(size_t instance, const Proposal& p) {
   Hash digest;
   other.block.payload = net_.MakePayload(instance, p.block.round, true, digest);
   other.block.payload_digest = digest;
-  BlockId other_id = other.block.ComputeId();
-  other.signature = net_.SignerOf(instance).Sign(ProposalSigningBytes(net_.genesis_id(), other_id));
+  other.signature = net_.SignerOf(instance).Sign(ProposalSigningBytesOf(net_.genesis_id(), other));
   Bytes a = EncodeMessage(p);
   Bytes b = EncodeMessage(other);
   ValidatorIndex self = net_.IdOf(instance);
@@ -138,7 +137,7 @@ void ByzantineBehaviour::Forge(size_t instance, std::optional<ValidatorIndex> to
   if (auto* p = std::get_if<Proposal>(&m)) {
     forge_qc(p->block.qc);
     if (p->block.qc.round >= p->block.round) return;
-    p->signature = signer.Sign(ProposalSigningBytes(net_.genesis_id(), p->block.ComputeId()));
+    p->signature = signer.Sign(ProposalSigningBytesOf(net_.genesis_id(), *p));
   } else if (auto* t = std::get_if<Timeout>(&m)) {
     forge_qc(t->high_qc);
     if (t->high_qc.round >= t->round) return;

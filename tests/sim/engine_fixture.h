@@ -51,7 +51,7 @@ class Validators {
 
   Proposal Propose(const Block& b, std::optional<TimeoutCert> tc = std::nullopt) const {
     Proposal p{b, std::move(tc), {}};
-    p.signature = signers[b.proposer]->Sign(ProposalSigningBytes(genesis_id, b.ComputeId()));
+    p.signature = signers[b.proposer]->Sign(ProposalSigningBytesOf(genesis_id, p));
     return p;
   }
 

@@ -72,10 +72,10 @@ TEST_F(EngineTest, RefusesToVoteTwiceInOneRound) {
   Block b1 = v_.MakeBlock(1, v_.genesis, GenesisQc(v_.genesis_id), "first");
   Block b1x = v_.MakeBlock(1, v_.genesis, GenesisQc(v_.genesis_id), "second");
   ASSERT_EQ(SentVotes(Deliver(v_.Propose(b1))).size(), 1u);
+  // A second proposal for the round, and the same one again, are both refused unvoted.
   EXPECT_TRUE(SentVotes(Deliver(v_.Propose(b1x))).empty());
-  EXPECT_EQ(engine_->drops(DropReason::kEquivocation), 1u);
-  EXPECT_TRUE(SentVotes(Deliver(v_.Propose(b1))).empty());  // a duplicate is not re-voted
-  EXPECT_EQ(engine_->drops(DropReason::kDuplicate), 1u);
+  EXPECT_TRUE(SentVotes(Deliver(v_.Propose(b1))).empty());
+  EXPECT_EQ(engine_->drops(DropReason::kDuplicate), 2u);
 }
 
 TEST_F(EngineTest, PlantedBugVotesTwice) {
@@ -155,7 +155,7 @@ TEST_F(EngineTest, DropsProposalFromNonLeader) {
   Block b1 = v_.MakeBlock(1, v_.genesis, GenesisQc(v_.genesis_id));
   b1.proposer = 2;  // round 1 belongs to validator 1
   Proposal p{b1, std::nullopt, {}};
-  p.signature = v_.signers[2]->Sign(ProposalSigningBytes(v_.genesis_id, b1.ComputeId()));
+  p.signature = v_.signers[2]->Sign(ProposalSigningBytesOf(v_.genesis_id, p));
   EXPECT_TRUE(SentVotes(Deliver(p)).empty());
   EXPECT_EQ(engine_->drops(DropReason::kNotLeader), 1u);
 }
@@ -286,15 +286,90 @@ TEST_F(EngineTest, SyncResponseFillsMissingParentAndCommits) {
   EXPECT_EQ(Find<ValidatePayload>(s).size(), 1u);  // the waiting proposal is considered
 }
 
+// Makes the engine ask `peer` for blocks: a proposal (signed by round 4's leader, sent by
+// `peer`) whose parent b3 it does not hold.
+void AskForParent(Engine& engine, const testing::Validators& v, ValidatorIndex peer,
+                  const Block& b3) {
+  Block b4 = v.MakeBlock(4, b3, v.Certify(b3));
+  Actions a = engine.Step(Receive(peer, v.Propose(b4)));
+  ASSERT_EQ(Find<Fetch>(a).size(), 1u);
+  ASSERT_EQ(Find<Fetch>(a).front()->peer, peer);
+}
+
 TEST_F(EngineTest, SyncResponseWithForgedQcIsRefused) {
   Block b1 = v_.MakeBlock(1, v_.genesis, GenesisQc(v_.genesis_id));
   QuorumCert bad = v_.Certify(b1);
   bad.signatures[0].signature[0] ^= 1;
   Block b2 = v_.MakeBlock(2, b1, bad);
   Block b3 = v_.MakeBlock(3, b2, v_.Certify(b2));
+  AskForParent(*engine_, v_, 0, b3);
   engine_->Step(Receive(0, SyncResponse{{b1, b2, b3}}));
   EXPECT_EQ(engine_->drops(DropReason::kBadCertificate), 1u);
+  // b1's only certificate is b2's forged QC, so neither enters the tree.
+  EXPECT_EQ(engine_->FindBlock(b1.ComputeId()), nullptr);
   EXPECT_EQ(engine_->FindBlock(b2.ComputeId()), nullptr);
+}
+
+TEST_F(EngineTest, SyncResponseNobodyAskedForIsRefused) {
+  Block b1 = v_.MakeBlock(1, v_.genesis, GenesisQc(v_.genesis_id));
+  Block b2 = v_.MakeBlock(2, b1, v_.Certify(b1));
+  Block b3 = v_.MakeBlock(3, b2, v_.Certify(b2));
+  engine_->Step(Receive(0, SyncResponse{{b1, b2, b3}}));
+  EXPECT_EQ(engine_->drops(DropReason::kUnsolicited), 1u);
+  EXPECT_EQ(engine_->FindBlock(b1.ComputeId()), nullptr);
+  // Asked of validator 0, an answer from validator 2 is still unsolicited; 0's is taken once.
+  AskForParent(*engine_, v_, 0, b3);
+  engine_->Step(Receive(2, SyncResponse{{b1, b2, b3}}));
+  EXPECT_EQ(engine_->drops(DropReason::kUnsolicited), 2u);
+  engine_->Step(Receive(0, SyncResponse{{b1, b2, b3}}));
+  EXPECT_NE(engine_->FindBlock(b3.ComputeId()), nullptr);
+  engine_->Step(Receive(0, SyncResponse{{b1, b2, b3}}));
+  EXPECT_EQ(engine_->drops(DropReason::kUnsolicited), 3u);
+}
+
+// The hole: block i counted as certified because block i+1 names it as parent, before block
+// i+1's QC was checked. A Byzantine peer could then fill the tree with uncertified blocks.
+TEST_F(EngineTest, SyncBlockIsCertifiedOnlyByAQcThatVerifies) {
+  Block b1 = v_.MakeBlock(1, v_.genesis, GenesisQc(v_.genesis_id), "junk");
+  QuorumCert forged = v_.Certify(b1);
+  for (auto& s : forged.signatures) s.signature[5] ^= 1;
+  Block b2 = v_.MakeBlock(2, b1, forged);  // names b1 as its parent with a forged QC
+  Block real1 = v_.MakeBlock(1, v_.genesis, GenesisQc(v_.genesis_id));
+  Block real2 = v_.MakeBlock(2, real1, v_.Certify(real1));
+  Block real3 = v_.MakeBlock(3, real2, v_.Certify(real2));
+  AskForParent(*engine_, v_, 0, real3);
+  engine_->Step(Receive(0, SyncResponse{{b1, b2}}));
+  EXPECT_EQ(engine_->FindBlock(b1.ComputeId()), nullptr);
+  EXPECT_EQ(engine_->drops(DropReason::kBadCertificate), 1u);
+}
+
+TEST_F(EngineTest, ProposalWithItsTimeoutCertificateStrippedIsRefused) {
+  // Rounds up to 4 time out; round 5's leader proposes on the genesis QC with the TC for
+  // round 4 (its vote goes to round 6's leader, not to the engine under test).
+  TimeoutCert tc = v_.MakeTc(4, GenesisQc(v_.genesis_id), {0, 1, 2});
+  Block b5 = v_.MakeBlock(5, v_.genesis, GenesisQc(v_.genesis_id));
+  Proposal honest = v_.Propose(b5, tc);
+  Proposal stripped = honest;
+  stripped.tc.reset();  // a Byzantine relay's copy, sent first
+  EXPECT_TRUE(SentVotes(Deliver(stripped)).empty());
+  EXPECT_EQ(engine_->drops(DropReason::kBadSignature), 1u);
+  EXPECT_EQ(SentVotes(Deliver(honest)).size(), 1u);  // the real one still gets the vote
+}
+
+TEST_F(EngineTest, ValidatorThatLostItsSafetyStateVotesOnlyAfterTheNetworkMovesOn) {
+  engine_ = v_.MakeEngine(kSelf);
+  (void)engine_->Step(Started{SafetyState::Initial(v_.genesis_id), v_.genesis, {}, true});
+  Block b1 = v_.MakeBlock(1, v_.genesis, GenesisQc(v_.genesis_id));
+  EXPECT_TRUE(SentVotes(Deliver(v_.Propose(b1))).empty());  // first certificate heard: round 0
+  Block b2 = v_.MakeBlock(2, b1, v_.Certify(b1));
+  EXPECT_TRUE(SentVotes(Deliver(v_.Propose(b2))).empty());  // round 1 < 0 + kRecoveryRounds
+  Block b3 = v_.MakeBlock(3, b2, v_.Certify(b2));
+  Actions a = Deliver(v_.Propose(b3));  // the QC for round 2 ends recovery; round 3 is skipped
+  EXPECT_TRUE(SentVotes(a).empty());
+  ASSERT_FALSE(Find<PersistSafety>(a).empty());
+  EXPECT_EQ(Find<PersistSafety>(a).front()->safety.last_voted_round, 3u);
+  Block b4 = v_.MakeBlock(4, b3, v_.Certify(b3));
+  EXPECT_EQ(SentVotes(Deliver(v_.Propose(b4))).size(), 1u);
 }
 
 }  // namespace

@@ -7,10 +7,10 @@
 #include <tuple>
 
 #include "consensus/codec.h"
-#include "tests/sim/stub_crypto.h"
 #include "ledger/check.h"
 #include "tests/sim/byzantine.h"
 #include "tests/sim/prng.h"
+#include "tests/sim/stub_crypto.h"
 
 namespace tadori::sim {
 
@@ -473,9 +473,14 @@ void Simulation::Execute(size_t i, Actions actions) {
                     .round = timer->round,
                     .timer_gen = ++inst.timer_gen});
     } else if (auto* fetch = std::get_if<Fetch>(&action)) {
-      Trace(i, "fetch from v" + std::to_string(fetch->peer) + " target " +
-                   fetch->request.target.ShortHex());
-      Transmit(i, fetch->peer, EncodeMessage(fetch->request));
+      Trace(i, "fetch from " +
+                   (fetch->every_peer ? std::string("all") : "v" + std::to_string(fetch->peer)) +
+                   " target " + fetch->request.target.ShortHex());
+      if (fetch->every_peer) {
+        Outgoing(i, std::nullopt, EncodeMessage(fetch->request));
+      } else {
+        Transmit(i, fetch->peer, EncodeMessage(fetch->request));
+      }
     } else if (auto* request = std::get_if<RequestPayload>(&action)) {
       bool valid =
           !(inst.role == Role::kByzantine && (inst.behaviours & kBadPayload) && rng_.Chance(500));

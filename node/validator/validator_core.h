@@ -1,0 +1,153 @@
+// ValidatorCore: one validator of a BFT network, as a single-threaded state machine around
+// the consensus engine (consensus/engine.h). Events come in (consensus messages, the passing
+// of time, transactions to relay), and it acts through the interfaces it is given: the store
+// (committed chain, safety state, pending blocks), the peer transport and the clock. It
+// starts no thread and reads no clock of its own, so the daemon (BftValidator: a thread, an
+// inbox and a lock around it) and the whole-validator simulator run the same code.
+//
+// What each engine action becomes:
+//   PersistSafety   -> Store::PutSafetyState (sync=true), before any later action of the
+//                      step, so no vote or timeout leaves before the state that allows it
+//   PersistBlock    -> Store::PutPendingBlock (kept until its height commits)
+//   Send/Broadcast  -> transport frames;  Fetch -> a SyncRequest to that peer (or every peer)
+//   RequestPayload  -> a ledger block from the mempool when the batching policy says so
+//                      (proposal_builder.h), fed back as PayloadReady
+//   ValidatePayload -> CheckProposal (proposal_check.h), fed back as PayloadChecked
+//   Commit          -> CommitStep (commit_step.h) for each block, with its certificate
+//                      (consensus/ledger_certificate.h)
+// Any local failure (the disk, an execution that differs from the certified result root)
+// halts the core: halted() turns true, failure() says why, and it takes no further event.
+// A peer's mistakes are never local failures: they are refused and counted.
+// Not thread-safe: one caller at a time (the daemon's loop holds its lock around each call).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "consensus/engine.h"
+#include "consensus/key_crypto.h"
+#include "ledger/genesis.h"
+#include "ledger/keys.h"
+#include "ledger/store/store.h"
+#include "node/validator/admission.h"
+#include "node/validator/clock.h"
+#include "node/validator/commit_feed.h"
+#include "node/validator/ledger_tip.h"
+#include "node/validator/mempool.h"
+#include "node/validator/peer_transport.h"
+#include "node/validator/proposal_builder.h"
+
+namespace tadori {
+
+struct ValidatorOptions {
+  BatchPolicy batch;
+  uint64_t round_timeout_ms = 1'000;
+  size_t gossip_batch_max = 1'000;
+  // Told, for each committed block, the seconds from first seeing it to its commit (the
+  // daemon exports it as a histogram); unset, nothing is measured.
+  std::function<void(double seconds)> observe_commit_latency;
+};
+
+class ValidatorCore {
+ public:
+  struct Stats {
+    uint64_t round = 0;
+    uint64_t committed_blocks = 0;  // since start
+    uint64_t committed_txs = 0;
+    bool syncing = true;
+    std::array<uint64_t, static_cast<size_t>(consensus::DropReason::kCount)> drops{};
+    uint64_t payloads_refused = 0;
+  };
+
+  // `self` is this validator's genesis index; `key` its consensus key (checked to match).
+  // Everything passed by reference must outlive the core.
+  ValidatorCore(Store& store, Mempool& mempool, CommitFeed& feed, const GenesisInfo& genesis,
+                size_t self, PrivateKey key, ValidatorOptions options, const Clock& clock,
+                PeerTransport& transport);
+  ~ValidatorCore();
+  ValidatorCore(const ValidatorCore&) = delete;
+  ValidatorCore& operator=(const ValidatorCore&) = delete;
+
+  // Loads the safety state, the committed tip and the pending blocks, and starts the engine.
+  // DATA_LOSS when any of them cannot be read back (the node must not start).
+  Status Start();
+
+  // A consensus message from validator `from` (SyncRequests go to the SyncServer).
+  void OnMessage(size_t from, Bytes bytes);
+  // Fires a due round timer, proposes when the batching policy says so, and re-sends the
+  // last timeout to peers that (re)connected. Call it at NextWakeMs(), or any time earlier.
+  void OnTick();
+  // When OnTick is next needed (steady ms), at the latest `idle_ms` from now.
+  int64_t NextWakeMs(int64_t idle_ms) const;
+  // Relays transactions this node admitted to the other validators.
+  void Relay(std::vector<v1::SignedTransaction> txs);
+
+  bool halted() const { return !failure_.ok(); }
+  const Status& failure() const { return failure_; }
+  Stats stats() const;
+  const consensus::Engine& engine() const { return *engine_; }
+  // For the SyncServer (under the caller's lock): the committed tip's height and the
+  // uncommitted blocks above it up to `target`.
+  std::pair<uint64_t, std::vector<consensus::Block>> UncommittedPath(
+      const consensus::BlockId& target) const;
+
+ private:
+  class View;
+  struct PayloadRequest {
+    consensus::Round round = 0;
+    consensus::BlockId parent_id;
+    int64_t since_ms = 0;
+  };
+
+  void Step(const consensus::Event& event);
+  void Apply(consensus::Actions actions, std::vector<consensus::Event>& follow_ups);
+  bool CheckPayload(const consensus::ValidatePayload& v);
+  void CommitBlocks(const consensus::Commit& commit);
+  // The payload for payload_request_ when the batching policy says it is time (the request
+  // is then cleared, as it is when stale); nullopt and the request kept while it says wait.
+  std::optional<consensus::PayloadReady> TryBuildPayload();
+  // Ledger facts of a block in the engine's tree (cached); nullptr when unreadable.
+  const LedgerTip* TipOf(const consensus::Block& block, const consensus::BlockId& id);
+  // Ids of transactions in the uncommitted blocks from `block_id` down to the committed tip.
+  std::optional<std::set<Hash>> PendingTxIds(const consensus::BlockId& block_id);
+  void SendConsensus(size_t to, const Bytes& message);
+  void BroadcastConsensus(const Bytes& message);
+  void ResendTimeoutToNewPeers();
+  void PruneAfterCommit();
+  void Fail(const Status& status);
+
+  Store& store_;
+  Mempool& mempool_;
+  CommitFeed& feed_;
+  const GenesisInfo& genesis_;
+  const size_t self_;
+  const ValidatorOptions options_;
+  const Clock& clock_;
+  PeerTransport& transport_;
+  const KeyId key_id_;
+  consensus::KeySigner signer_;
+  consensus::KeyVerifier verifier_;
+  const consensus::BlockId genesis_id_;
+  std::unique_ptr<consensus::Engine> engine_;
+  Admission admission_;  // signatures of transactions that arrive inside proposals
+  std::unique_ptr<View> view_;
+
+  std::optional<std::pair<consensus::Round, int64_t>> timer_;  // round, due (steady ms)
+  std::optional<PayloadRequest> payload_request_;
+  std::map<consensus::BlockId, LedgerTip> tips_;        // pruned at commit
+  std::map<consensus::BlockId, DecodedBlock> checked_;  // payloads that passed CheckProposal
+  std::map<consensus::BlockId, int64_t> first_seen_ms_;
+  int64_t last_timestamp_ms_ = 0;
+  std::optional<Bytes> last_timeout_;  // the last timeout this validator broadcast
+  std::set<size_t> connected_;         // peers linked at the last look
+  Status failure_;
+  Stats stats_;
+};
+
+}  // namespace tadori
