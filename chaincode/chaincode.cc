@@ -1,17 +1,26 @@
 #include "chaincode/chaincode.h"
 
+#include "chaincode/chaincode_limits.h"
 #include "chaincode/contracts.h"
 #include "chaincode/records.h"
 #include "chaincode/state_keys.h"
 #include "ledger/check.h"
+#include "ledger/utf8.h"
 
 namespace tadori {
 namespace {
 
+// The message is stored in a proto3 string, which must be valid UTF-8 or the block's stored
+// results never parse again. Rules that shorten untrusted text do it with PrintableExcerpt,
+// but many quote a field whole (lot codes, ids, names): valid UTF-8 when the payload came
+// through protobuf's parser, yet not always printable, short, or parsed at all. This pass is
+// the last line of defence: whatever the payload, the message is valid UTF-8, printable on
+// one line and at most kTxResultMessageBytesMax bytes. It is pure, so every validator stores
+// the same message.
 v1::TxResult ToTxResult(const Status& status) {
   v1::TxResult result;
   result.set_code(static_cast<uint32_t>(status.code()));
-  result.set_message(status.message());
+  result.set_message(PrintableExcerpt(status.message(), kTxResultMessageBytesMax));
   return result;
 }
 

@@ -49,4 +49,8 @@ static_assert(kLotCodeBytesMax <= kStringFieldBytesMax);
 static_assert(kIdBytesMax <= kStringFieldBytesMax);
 static_assert(kLotParentsMax >= kEventQuantityElementsMax, "a transformation's inputs all fit");
 
+// Refusal messages (TxResult.message): human text, stored with the block's results but not
+// covered by the result root. Execute cuts a longer one on a character boundary.
+inline constexpr size_t kTxResultMessageBytesMax = 1024;
+
 }  // namespace tadori

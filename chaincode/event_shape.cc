@@ -6,6 +6,7 @@
 #include "chaincode/checks.h"
 #include "chaincode/event_rules.h"
 #include "ledger/rfc3339.h"
+#include "ledger/utf8.h"
 
 namespace tadori {
 namespace {
@@ -78,7 +79,7 @@ Status CheckParties(std::string_view field,
   }
   for (const v1::PartyRef& party : parties) {
     if (!Contains(kPartyTypes, party.type())) {
-      return Invalid(std::string(field) + "[].type '" + party.type().substr(0, 64) +
+      return Invalid(std::string(field) + "[].type '" + PrintableExcerpt(party.type()) +
                      "' is not owning_party, possessing_party or location");
     }
     TADORI_RETURN_IF_ERROR(CheckId(std::string(field) + "[].id", party.id(), kIdBytesMax));
@@ -128,7 +129,7 @@ Status CheckTypeAndAction(const v1::EpcisEvent& event) {
         return Invalid("action must be ADD, OBSERVE or DELETE");
       }
       if (!IsKnownBizStep(event.biz_step())) {
-        return Invalid("biz_step '" + event.biz_step().substr(0, 64) +
+        return Invalid("biz_step '" + PrintableExcerpt(event.biz_step()) +
                        "' is not a known CBV business step");
       }
       return Status::Ok();

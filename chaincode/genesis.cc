@@ -6,6 +6,7 @@
 #include "chaincode/records.h"
 #include "chaincode/state_keys.h"
 #include "ledger/limits.h"
+#include "ledger/utf8.h"
 
 namespace tadori {
 
@@ -21,7 +22,7 @@ Result<WriteSet> GenesisState(const v1::Genesis& genesis) {
     if (org.id().empty()) return Status::InvalidArgument("genesis: an organisation has no id");
     if (org.id().size() > kIdBytesMax || org.id().find('\0') != std::string::npos) {
       // Org ids end with "\0" inside "held/" state keys and index keys.
-      return Status::InvalidArgument("genesis: organisation id '" + org.id().substr(0, 64) +
+      return Status::InvalidArgument("genesis: organisation id '" + PrintableExcerpt(org.id()) +
                                      "' is longer than " + std::to_string(kIdBytesMax) +
                                      " bytes or holds a NUL byte");
     }

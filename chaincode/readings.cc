@@ -27,6 +27,7 @@
 #include "chaincode/state_keys.h"
 #include "ledger/hash.h"
 #include "ledger/rfc3339.h"
+#include "ledger/utf8.h"
 #include "tadori/v1/records.pb.h"
 
 namespace tadori {
@@ -64,7 +65,7 @@ Status CheckBatchShape(const v1::ReadingBatch& batch, const v1::DeviceRecord& de
                   reading.sensor_type()) == device.sensor_types().end()) {
       return Status::InvalidArgument(
           Prefixed(kAction, "device '" + device.device_id() + "' has no sensor of type '" +
-                                reading.sensor_type().substr(0, 64) + "'"));
+                                PrintableExcerpt(reading.sensor_type()) + "'"));
     }
     TADORI_RETURN_IF_ERROR(
         CheckRequiredText(kAction, "readings[].unit", reading.unit(), kIdBytesMax));

@@ -85,8 +85,7 @@ Hash TxRoot(std::span<const DecodedTransaction> txs) {
 Bytes ResultLeaf(const Hash& tx_id, const v1::TxResult& result) {
   Bytes leaf(tx_id.data(), tx_id.data() + Hash::kSize);
   PutUint32BE(leaf, result.code());
-  leaf.insert(leaf.end(), result.message().begin(), result.message().end());
-  TADORI_CHECK(leaf.size() == Hash::kSize + 4 + result.message().size());
+  TADORI_CHECK(leaf.size() == Hash::kSize + 4);
   return leaf;
 }
 

@@ -56,8 +56,10 @@ Bytes TxLeaf(const DecodedTransaction& tx);
 // RFC 6962 root over MerkleLeafHash(TxLeaf(tx)) for each transaction, in order.
 Hash TxRoot(std::span<const DecodedTransaction> txs);
 // The result leaf of one transaction:
-//   leaf = tx id (32 bytes) || code (u32 big-endian) || message (UTF-8 bytes, no length:
-//          it runs to the end of the leaf, and the leaf is hashed as a whole)
+//   leaf = tx id (32 bytes) || code (u32 big-endian)
+// The message is not in the leaf. It is human text that a later version may word
+// differently, and honest validators on two versions must still compute the same root (they
+// halt when roots differ); the code is the decision, and it is covered.
 Bytes ResultLeaf(const Hash& tx_id, const v1::TxResult& result);
 // RFC 6962 root over MerkleLeafHash(ResultLeaf(id_i, result_i)). The spans must have equal
 // length (checked). With no transactions it is the empty-tree root, SHA-256("").

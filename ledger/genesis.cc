@@ -7,6 +7,7 @@
 
 #include "ledger/check.h"
 #include "ledger/limits.h"
+#include "ledger/utf8.h"
 
 namespace tadori {
 namespace {
@@ -39,7 +40,9 @@ Status CheckOrganization(const v1::Organization& org, const std::string& where,
   }
   std::set<std::string> roles;
   for (const std::string& role : org.roles()) {
-    if (!IsKnownRole(role)) return Invalid(where, "unknown role \"" + role.substr(0, 64) + "\"");
+    if (!IsKnownRole(role)) {
+      return Invalid(where, "unknown role \"" + PrintableExcerpt(role) + "\"");
+    }
     if (!roles.insert(role).second) return Invalid(where, "role \"" + role + "\" listed twice");
   }
   if (org.admin_public_keys_size() == 0) return Invalid(where, "has no admin key");
@@ -91,7 +94,8 @@ Result<std::vector<PublicKey>> CheckValidators(const v1::Genesis& g,
     if (!ids.insert(v.id()).second) return Invalid(where, "id \"" + v.id() + "\" is used twice");
     TADORI_RETURN_IF_ERROR(CheckText(where + " address", v.address(), kStringFieldBytesMax, false));
     if (org_ids.count(v.org_id()) == 0) {
-      return Invalid(where, "org_id \"" + v.org_id().substr(0, 64) + "\" is not an organization");
+      return Invalid(where,
+                     "org_id \"" + PrintableExcerpt(v.org_id()) + "\" is not an organization");
     }
     TADORI_RETURN_IF_ERROR(
         CheckText(where + " consensus_public_key", v.consensus_public_key(), kPemBytesMax, true));

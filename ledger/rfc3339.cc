@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "ledger/check.h"
+#include "ledger/utf8.h"
 
 namespace tadori {
 namespace {
@@ -71,8 +72,7 @@ CivilDate CivilFromDays(int64_t days) {
 }
 
 Status Invalid(std::string_view what, std::string_view text) {
-  return Status::InvalidArgument(std::string(what) + " in '" + std::string(text.substr(0, 64)) +
-                                 "'");
+  return Status::InvalidArgument(std::string(what) + " in '" + PrintableExcerpt(text) + "'");
 }
 
 // Parses "YYYY-MM-DD" at the start of `text` (exactly 10 characters).

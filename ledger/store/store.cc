@@ -4,6 +4,7 @@
 
 #include <leveldb/cache.h>
 #include <leveldb/db.h>
+#include <leveldb/env.h>
 #include <leveldb/filter_policy.h>
 #include <leveldb/write_batch.h>
 
@@ -13,6 +14,7 @@
 #include "ledger/check.h"
 #include "ledger/merkle.h"
 #include "ledger/store/store_keys.h"
+#include "ledger/utf8.h"
 
 namespace tadori {
 namespace {
@@ -93,6 +95,28 @@ RawRange AfterRange(std::string_view prefix, std::string_view start_after, Tagge
   return range;
 }
 
+// The bytes stored for a block's results, or INTERNAL when they would not read back. A proto3
+// string that is not valid UTF-8 serializes (protobuf only logs it) but never parses again,
+// so storing one would make GetResults DATA_LOSS on this block for good. Chaincode never
+// returns such a message (chaincode/chaincode.cc); one here is a bug in this node's
+// execution, not the block's fault. The parse-back covers any string field added later.
+Result<std::string> EncodeResults(uint64_t height, const v1::BlockResults& results) {
+  for (int i = 0; i < results.results_size(); ++i) {
+    if (!IsValidUtf8(results.results(i).message())) {
+      return Status::Internal("block " + std::to_string(height) + " result " + std::to_string(i) +
+                              " message is not valid UTF-8: results that would not parse back "
+                              "are never stored (a bug in this node's execution)");
+    }
+  }
+  std::string bytes = results.SerializeAsString();
+  v1::BlockResults read_back;
+  if (!read_back.ParseFromString(bytes)) {
+    return Status::Internal("results of block " + std::to_string(height) +
+                            " would not parse back: they are never stored (a bug in this node)");
+  }
+  return bytes;
+}
+
 }  // namespace
 
 class Store::StateAdapter : public StateReader {
@@ -125,8 +149,13 @@ Store::Store(ReadTuning tuning, std::unique_ptr<leveldb::DB> db)
 
 Store::~Store() = default;
 
-Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, bool create_if_missing) {
-  if (create_if_missing) {
+Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, bool create_if_missing,
+                                           leveldb::Env* env) {
+  if (env != nullptr) {
+    if (!create_if_missing && !env->FileExists(dir + "/CURRENT")) {
+      return Status::NotFound("no database in data directory " + dir);
+    }
+  } else if (create_if_missing) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) return Status::Internal("creating data directory " + dir + ": " + ec.message());
@@ -135,6 +164,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, bool create_i
   }
   ReadTuning tuning;
   leveldb::Options options;
+  if (env != nullptr) options.env = env;
   options.create_if_missing = create_if_missing;
   options.filter_policy = tuning.filter.get();
   options.block_cache = tuning.block_cache.get();
@@ -239,11 +269,12 @@ Status Store::CommitBlock(const DecodedBlock& block, const v1::BlockResults& res
   }
   TADORI_CHECK(Sha256(AsBytes(block.block.header())) == block.hash);
   TADORI_CHECK(static_cast<size_t>(block.block.txs_size()) == block.txs.size());
+  TADORI_ASSIGN_OR_RETURN(std::string results_bytes, EncodeResults(h.height(), results));
 
   leveldb::WriteBatch batch;
   batch.Put(store_keys::Block(h.height()), block.block.SerializeAsString());
   batch.Put(store_keys::HeightByHash(block.hash), store_keys::EncodeHeight(h.height()));
-  batch.Put(store_keys::Results(h.height()), results.SerializeAsString());
+  batch.Put(store_keys::Results(h.height()), results_bytes);
   std::vector<Hash> ids;
   ids.reserve(block.txs.size());
   for (size_t i = 0; i < block.txs.size(); ++i) {

@@ -38,6 +38,7 @@
 namespace leveldb {
 class Cache;
 class DB;
+class Env;
 class FilterPolicy;
 class Snapshot;
 }  // namespace leveldb
@@ -50,8 +51,10 @@ class Store {
   // create_if_missing. NOT_FOUND when it does not exist and !create_if_missing;
   // UNAVAILABLE "data directory in use" when another process (or another Store in this
   // process) holds it; DATA_LOSS when LevelDB finds corruption or the head record is
-  // malformed; INTERNAL for other I/O failures.
-  static Result<std::unique_ptr<Store>> Open(const std::string& dir, bool create_if_missing = true);
+  // malformed; INTERNAL for other I/O failures. `env` (default: the real file system) lets
+  // the whole-validator simulator keep its stores in memory; it must outlive the store.
+  static Result<std::unique_ptr<Store>> Open(const std::string& dir, bool create_if_missing = true,
+                                             leveldb::Env* env = nullptr);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -80,8 +83,10 @@ class Store {
   // Height()+1, prev_hash == HeadHash() and prev_result_root == ResultRootAt(result_height)
   // (a node whose own execution differs from what the chain agreed must stop here);
   // INVALID_ARGUMENT, writing nothing, when the results do not match the transactions
-  // one to one. `sync` is LevelDB's WriteOptions.sync. On an I/O error nothing is
-  // committed in memory either (the head stays where it was).
+  // one to one; INTERNAL, writing nothing, when a result message is not valid UTF-8 (stored,
+  // it would never parse back: a bug in the caller's execution). `sync` is LevelDB's
+  // WriteOptions.sync. On an I/O error nothing is committed in memory either (the head stays
+  // where it was).
   Status CommitBlock(const DecodedBlock& block, const v1::BlockResults& results,
                      const WriteSet& writes,
                      const std::vector<std::pair<std::string, std::string>>& index_entries = {},
