@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "consensus/bounds.h"
 #include "tests/sim/engine_fixture.h"
 
@@ -17,6 +19,14 @@ class CodecTest : public ::testing::Test {
   }
   testing::Validators v_;
 };
+
+// DecodeMessage refuses `bytes` with `code`, and its message contains `reason`.
+void ExpectRefused(ByteView bytes, Code code, const std::string& reason) {
+  const Status s = DecodeMessage(bytes).status();
+  EXPECT_EQ(s.code(), code) << s.ToString();
+  EXPECT_NE(s.message().find(reason), std::string::npos)
+      << "want \"" << reason << "\", got " << s.ToString();
+}
 
 TEST_F(CodecTest, ProposalRoundTrip) {
   Proposal p = SampleProposal();
@@ -58,26 +68,27 @@ TEST_F(CodecTest, OtherKindsRoundTrip) {
 TEST_F(CodecTest, EveryTruncationIsRefused) {
   Bytes full = EncodeMessage(SampleProposal());
   for (size_t len = 0; len < full.size(); ++len) {
-    Result<Message> m = DecodeMessage(ByteView(full).first(len));
-    EXPECT_FALSE(m.ok()) << "prefix of " << len << " bytes decoded";
+    SCOPED_TRACE("prefix of " + std::to_string(len) + " bytes");
+    ExpectRefused(ByteView(full).first(len), Code::kInvalidArgument,
+                  len == 0 ? "empty message" : "truncated");
   }
 }
 
 TEST_F(CodecTest, TrailingBytesAreRefused) {
   Bytes full = EncodeMessage(SampleProposal());
   full.push_back(0);
-  EXPECT_EQ(DecodeMessage(full).status().code(), Code::kInvalidArgument);
+  ExpectRefused(full, Code::kInvalidArgument, "trailing bytes after message");
 }
 
 TEST_F(CodecTest, UnknownKindIsRefused) {
-  EXPECT_FALSE(DecodeMessage(Bytes{0}).ok());
-  EXPECT_FALSE(DecodeMessage(Bytes{6, 0, 0}).ok());
+  ExpectRefused(Bytes{0}, Code::kInvalidArgument, "unknown message kind");
+  ExpectRefused(Bytes{6, 0, 0}, Code::kInvalidArgument, "unknown message kind");
 }
 
 TEST_F(CodecTest, OversizeMessageIsRefusedBeforeParsing) {
   Bytes huge(kMessageBytesMax + 1, 0);
   huge[0] = static_cast<uint8_t>(MessageKind::kVote);
-  EXPECT_EQ(DecodeMessage(huge).status().code(), Code::kResourceExhausted);
+  ExpectRefused(huge, Code::kResourceExhausted, "message too large");
 }
 
 TEST_F(CodecTest, OversizePayloadLengthIsRefused) {
@@ -88,16 +99,18 @@ TEST_F(CodecTest, OversizePayloadLengthIsRefused) {
   b.push_back(1);            // proposer
   b.insert(b.end(), 32, 0);  // digest
   PutUint32BE(b, static_cast<uint32_t>(kPayloadBytesMax + 1));
-  EXPECT_EQ(DecodeMessage(b).status().code(), Code::kResourceExhausted);
+  ExpectRefused(b, Code::kResourceExhausted, "block payload too large");
 }
 
 TEST_F(CodecTest, DuplicateOrUnsortedSignersAreRefused) {
   Block b1 = v_.MakeBlock(1, v_.genesis, GenesisQc(v_.genesis_id));
   Timeout t = v_.MakeTimeout(2, 0, v_.Certify(b1, {0, 1, 2}));
   std::swap(t.high_qc.signatures[0], t.high_qc.signatures[1]);
-  EXPECT_FALSE(DecodeMessage(EncodeMessage(t)).ok());
+  ExpectRefused(EncodeMessage(t), Code::kInvalidArgument,
+                "quorum certificate signers not strictly ascending");
   t.high_qc.signatures[0] = t.high_qc.signatures[1];
-  EXPECT_FALSE(DecodeMessage(EncodeMessage(t)).ok());
+  ExpectRefused(EncodeMessage(t), Code::kInvalidArgument,
+                "quorum certificate signers not strictly ascending");
 }
 
 TEST_F(CodecTest, TooManySignersIsRefused) {
@@ -109,14 +122,14 @@ TEST_F(CodecTest, TooManySignersIsRefused) {
   b.insert(b.end(), 32, 0);
   b.push_back(0xff);
   b.push_back(0xff);  // 65535 signers claimed
-  EXPECT_FALSE(DecodeMessage(b).ok());
+  ExpectRefused(b, Code::kInvalidArgument, "quorum certificate has too many signers");
 }
 
 TEST_F(CodecTest, SyncResponseBlockCountIsBounded) {
   Bytes b{static_cast<uint8_t>(MessageKind::kSyncResponse)};
   b.push_back(0);
   b.push_back(static_cast<uint8_t>(kSyncBlocksMax + 1));
-  EXPECT_EQ(DecodeMessage(b).status().code(), Code::kResourceExhausted);
+  ExpectRefused(b, Code::kResourceExhausted, "sync response too long");
 }
 
 TEST_F(CodecTest, BlockIdCoversPayloadAndParent) {

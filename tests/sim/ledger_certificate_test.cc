@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "ledger/block.h"
-#include "ledger/store/chain_check.h"
 #include "ledger/genesis.h"
 #include "ledger/keys.h"
 #include "ledger/merkle.h"
+#include "ledger/store/chain_check.h"
 #include "ledger/store/store.h"
 #include "tests/unit/ledger/test_chain.h"
 
@@ -27,6 +27,14 @@ using tadori::testing::NewKey;
 using tadori::testing::OkResults;
 using tadori::testing::TempDir;
 using tadori::testing::TestNetwork;
+
+// The reasons VerifyLedgerCertificate gives, one per check.
+constexpr char kNoQuorum[] = "block certificate qc does not carry a quorum of valid votes";
+constexpr char kOtherBlock[] = "block certificate qc certifies another block";
+constexpr char kOtherProposer[] = "block certificate proposer is not the header's proposer";
+constexpr char kOtherHeightOrRound[] = "block certificate names height";
+// What VerifyBlockSignatures says when a block has too few good signatures.
+constexpr char kTooFewSignatures[] = "valid validator signatures, needs 3";
 
 class LedgerCertificateTest : public ::testing::Test {
  protected:
@@ -103,6 +111,13 @@ class LedgerCertificateTest : public ::testing::Test {
     return VerifyLedgerCertificate(block, net_.genesis);
   }
 
+  // `s` is UNAUTHENTICATED with a message that contains `reason`.
+  static void ExpectUnauthenticated(const Status& s, const std::string& reason) {
+    EXPECT_EQ(s.code(), Code::kUnauthenticated) << s.ToString();
+    EXPECT_NE(s.message().find(reason), std::string::npos)
+        << "want \"" << reason << "\", got " << s.ToString();
+  }
+
   TestNetwork net_ = MakeNetwork(4);
   BlockId genesis_id_;
   std::vector<DecodedTransaction> txs_ = {
@@ -163,11 +178,16 @@ TEST_F(LedgerCertificateTest, ConsensusBlockOfStoredBlock) {
   // A transaction gone missing: the payload no longer matches what was certified.
   v1::Block dropped = stored;
   dropped.mutable_txs()->RemoveLast();
-  EXPECT_EQ(ConsensusBlockOf(dropped).status().code(), Code::kDataLoss);
+  Status s = ConsensusBlockOf(dropped).status();
+  EXPECT_EQ(s.code(), Code::kDataLoss) << s.ToString();
+  EXPECT_NE(s.message().find("does not re-serialize to its certified payload"), std::string::npos)
+      << s.ToString();
   // No certificate at all.
   v1::Block bare = stored;
   bare.clear_certificate();
-  EXPECT_EQ(ConsensusBlockOf(bare).status().code(), Code::kInvalidArgument);
+  s = ConsensusBlockOf(bare).status();
+  EXPECT_EQ(s.code(), Code::kInvalidArgument) << s.ToString();
+  EXPECT_NE(s.message().find("missing or unknown magic"), std::string::npos) << s.ToString();
 }
 
 TEST_F(LedgerCertificateTest, TwoSignaturesAreNotAQuorum) {
@@ -176,7 +196,8 @@ TEST_F(LedgerCertificateTest, TwoSignaturesAreNotAQuorum) {
   for (const std::vector<ValidatorIndex>& voters : too_few) {
     Status s =
         Verify(WithCertificate(ledger_, EncodeLedgerCertificate(block_, Certify(block_, voters))));
-    EXPECT_EQ(s.code(), Code::kUnauthenticated) << voters.size() << ": " << s.ToString();
+    SCOPED_TRACE(voters.size());
+    ExpectUnauthenticated(s, kNoQuorum);
   }
 }
 
@@ -187,13 +208,13 @@ TEST_F(LedgerCertificateTest, ForeignOrBadSignatureRefused) {
   for (size_t i = 0; i < 4; ++i) keys.push_back(i == 2 ? NewKey() : net_.validator_keys[i]);
   Status s = Verify(
       WithCertificate(ledger_, EncodeLedgerCertificate(block_, Certify(block_, {0, 1, 2}, &keys))));
-  EXPECT_EQ(s.code(), Code::kUnauthenticated) << s.ToString();
+  ExpectUnauthenticated(s, kNoQuorum);
 
   // A flipped bit in one signature, even with a fourth valid vote present.
   QuorumCert flipped = Certify(block_, {0, 1, 2, 3});
   flipped.signatures[3].signature[5] ^= 0x01;
   s = Verify(WithCertificate(ledger_, EncodeLedgerCertificate(block_, flipped)));
-  EXPECT_EQ(s.code(), Code::kUnauthenticated) << s.ToString();
+  ExpectUnauthenticated(s, kNoQuorum);
 
   // Votes over another round's signing bytes.
   QuorumCert other_round = qc_;
@@ -202,19 +223,20 @@ TEST_F(LedgerCertificateTest, ForeignOrBadSignatureRefused) {
         VoteSigningBytes(genesis_id_, qc_.block_id, qc_.round + 1));
   }
   s = Verify(WithCertificate(ledger_, EncodeLedgerCertificate(block_, other_round)));
-  EXPECT_EQ(s.code(), Code::kUnauthenticated) << s.ToString();
+  ExpectUnauthenticated(s, kNoQuorum);
 
-  // Signers not strictly ascending (a repeated voter).
+  // Signers not strictly ascending (a repeated voter): the certificate decoder refuses it.
   QuorumCert repeated = Certify(block_, {0, 1, 2});
   repeated.signatures[2] = repeated.signatures[1];
   s = Verify(WithCertificate(ledger_, EncodeLedgerCertificate(block_, repeated)));
-  EXPECT_EQ(s.code(), Code::kUnauthenticated) << s.ToString();
+  ExpectUnauthenticated(s,
+                        "block certificate qc: quorum certificate signers not strictly ascending");
 
   // A signer index outside the validator set.
   QuorumCert outsider = Certify(block_, {0, 1, 2});
   outsider.signatures[2].signer = 9;
   s = Verify(WithCertificate(ledger_, EncodeLedgerCertificate(block_, outsider)));
-  EXPECT_EQ(s.code(), Code::kUnauthenticated) << s.ToString();
+  ExpectUnauthenticated(s, kNoQuorum);
 }
 
 TEST_F(LedgerCertificateTest, OtherGenesisRefused) {
@@ -223,9 +245,7 @@ TEST_F(LedgerCertificateTest, OtherGenesisRefused) {
   Result<GenesisInfo> other =
       SealGenesis(tadori::testing::GenesisMessage("other-chain", net_.validator_keys, net_.admin));
   ASSERT_TRUE(other.ok()) << other.status().ToString();
-  Status s = VerifyLedgerCertificate(certified_, *other);
-  EXPECT_EQ(s.code(), Code::kUnauthenticated) << s.ToString();
-  EXPECT_NE(s.message().find("quorum"), std::string::npos) << s.ToString();
+  ExpectUnauthenticated(VerifyLedgerCertificate(certified_, *other), kNoQuorum);
 }
 
 TEST_F(LedgerCertificateTest, TamperedHeaderRefused) {
@@ -235,12 +255,12 @@ TEST_F(LedgerCertificateTest, TamperedHeaderRefused) {
   DecodedBlock tampered = LedgerBlock(later);
   ASSERT_NE(tampered.hash, ledger_.hash);
   Status s = Verify(WithCertificate(tampered, certificate_));
-  EXPECT_EQ(s.code(), Code::kUnauthenticated) << s.ToString();
+  ExpectUnauthenticated(s, kOtherBlock);
 
   // Another set of transactions under the same certificate.
   txs_.pop_back();
   s = Verify(WithCertificate(LedgerBlock({}), certificate_));
-  EXPECT_EQ(s.code(), Code::kUnauthenticated) << s.ToString();
+  ExpectUnauthenticated(s, kOtherBlock);
 }
 
 TEST_F(LedgerCertificateTest, CertificateForAnotherHeightOrRoundRefused) {
@@ -252,20 +272,21 @@ TEST_F(LedgerCertificateTest, CertificateForAnotherHeightOrRoundRefused) {
     const Block other = ConsensusBlock(ledger_, round, height, 1);
     Status s =
         Verify(WithCertificate(ledger_, EncodeLedgerCertificate(other, Certify(other, {0, 1, 2}))));
-    EXPECT_EQ(s.code(), Code::kUnauthenticated) << round << "/" << height << ": " << s.ToString();
+    SCOPED_TRACE(std::to_string(round) + "/" + std::to_string(height));
+    ExpectUnauthenticated(s, kOtherHeightOrRound);
   }
   // A QC for round 1 whose round field says 2 (and the reverse).
   QuorumCert qc = qc_;
   qc.round = 2;
   Status s = Verify(WithCertificate(ledger_, EncodeLedgerCertificate(block_, qc)));
-  EXPECT_EQ(s.code(), Code::kUnauthenticated) << s.ToString();
+  ExpectUnauthenticated(s, kOtherBlock);
   // A QC for another block id.
   Options early;
   early.timestamp_ms = 5;
   const Block sibling = ConsensusBlock(LedgerBlock(early), 1, 1, 1);
   s = Verify(
       WithCertificate(ledger_, EncodeLedgerCertificate(block_, Certify(sibling, {0, 1, 2}))));
-  EXPECT_EQ(s.code(), Code::kUnauthenticated) << s.ToString();
+  ExpectUnauthenticated(s, kOtherBlock);
 }
 
 TEST_F(LedgerCertificateTest, RoundZeroIsNeverCertified) {
@@ -277,16 +298,16 @@ TEST_F(LedgerCertificateTest, RoundZeroIsNeverCertified) {
   QuorumCert empty;
   empty.round = 0;
   empty.block_id = b.ComputeId();
-  EXPECT_EQ(Verify(WithCertificate(ledger, EncodeLedgerCertificate(b, empty))).code(),
-            Code::kUnauthenticated);
-  // Not even with the genesis id as block id (CheckQc's genesis case).
+  ExpectUnauthenticated(Verify(WithCertificate(ledger, EncodeLedgerCertificate(b, empty))),
+                        kNoQuorum);
+  // Nor the genesis QC itself (the genesis id as block id): it certifies the genesis block.
   empty.block_id = genesis_id_;
-  EXPECT_EQ(Verify(WithCertificate(ledger, EncodeLedgerCertificate(b, empty))).code(),
-            Code::kUnauthenticated);
+  ExpectUnauthenticated(Verify(WithCertificate(ledger, EncodeLedgerCertificate(b, empty))),
+                        kOtherBlock);
   // Nor with real votes.
-  EXPECT_EQ(
-      Verify(WithCertificate(ledger, EncodeLedgerCertificate(b, Certify(b, {0, 1, 2})))).code(),
-      Code::kUnauthenticated);
+  ExpectUnauthenticated(
+      Verify(WithCertificate(ledger, EncodeLedgerCertificate(b, Certify(b, {0, 1, 2})))),
+      kNoQuorum);
 }
 
 TEST_F(LedgerCertificateTest, WrongProposerRefused) {
@@ -295,22 +316,22 @@ TEST_F(LedgerCertificateTest, WrongProposerRefused) {
   const Block by_two = ConsensusBlock(ledger_, 1, 1, 2);
   Status s =
       Verify(WithCertificate(ledger_, EncodeLedgerCertificate(by_two, Certify(by_two, {0, 1, 2}))));
-  EXPECT_EQ(s.code(), Code::kUnauthenticated) << s.ToString();
+  ExpectUnauthenticated(s, kOtherProposer);
   // The header names 3's key, the certificate 1.
   Options three;
   three.header_proposer = 3;
   DecodedBlock ledger3 = LedgerBlock(three);
   const Block by_one = ConsensusBlock(ledger3, 1, 1, 1);
   s = Verify(WithCertificate(ledger3, EncodeLedgerCertificate(by_one, Certify(by_one, {0, 1, 2}))));
-  EXPECT_EQ(s.code(), Code::kUnauthenticated) << s.ToString();
+  ExpectUnauthenticated(s, kOtherProposer);
   // A proposer index outside the validator set.
   const Block by_nine = ConsensusBlock(ledger_, 1, 1, 9);
   s = Verify(
       WithCertificate(ledger_, EncodeLedgerCertificate(by_nine, Certify(by_nine, {0, 1, 2}))));
-  EXPECT_EQ(s.code(), Code::kUnauthenticated) << s.ToString();
+  ExpectUnauthenticated(s, kOtherProposer);
   const Block by_max = ConsensusBlock(ledger_, 1, 1, 0xffff);
   s = Verify(WithCertificate(ledger_, EncodeLedgerCertificate(by_max, Certify(by_max, {0, 1, 2}))));
-  EXPECT_EQ(s.code(), Code::kUnauthenticated) << s.ToString();
+  ExpectUnauthenticated(s, kOtherProposer);
   // The matching pair verifies.
   const Block by_three = ConsensusBlock(ledger3, 1, 1, 3);
   s = Verify(
@@ -320,30 +341,45 @@ TEST_F(LedgerCertificateTest, WrongProposerRefused) {
 
 TEST_F(LedgerCertificateTest, MalformedCertificateBytes) {
   BuildHonest();
-  auto expect_refused = [&](const Bytes& bytes, const std::string& what) {
-    Result<LedgerCertificate> c = DecodeLedgerCertificate(bytes);
-    EXPECT_EQ(c.status().code(), Code::kInvalidArgument) << what << ": " << c.status().ToString();
-    Status s = Verify(WithCertificate(ledger_, bytes));
-    EXPECT_EQ(s.code(), Code::kUnauthenticated) << what << ": " << s.ToString();
+  // The decoder refuses `bytes` for `reason`, and verification passes that reason on.
+  auto expect_refused = [&](const Bytes& bytes, const std::string& what,
+                            const std::string& reason) {
+    SCOPED_TRACE(what);
+    Status decoded = DecodeLedgerCertificate(bytes).status();
+    EXPECT_EQ(decoded.code(), Code::kInvalidArgument) << decoded.ToString();
+    EXPECT_NE(decoded.message().find(reason), std::string::npos)
+        << "want \"" << reason << "\", got " << decoded.ToString();
+    ExpectUnauthenticated(Verify(WithCertificate(ledger_, bytes)), reason);
   };
-  expect_refused({}, "empty");
-  for (size_t cut : {size_t{1}, size_t{3}, size_t{4}, size_t{12}, size_t{20}, size_t{22},
-                     size_t{54}, certificate_.size() / 2, certificate_.size() - 1}) {
+  expect_refused({}, "empty", "block certificate: missing or unknown magic");
+  // The layout: magic 4 | round 8 | height 8 | proposer 2 | payload_hash 32 (54 bytes), then
+  // the parent QC (the genesis QC: 42 bytes), then the QC (42 bytes and 3 votes of 66).
+  const std::vector<std::pair<size_t, std::string>> cuts = {
+      {1, "block certificate: missing or unknown magic"},
+      {3, "block certificate: missing or unknown magic"},
+      {4, "block certificate: truncated header"},
+      {12, "block certificate: truncated header"},
+      {20, "block certificate: truncated header"},
+      {22, "block certificate: truncated header"},
+      {54, "block certificate parent qc: truncated quorum certificate"},
+      {certificate_.size() / 2, "block certificate qc: truncated quorum certificate signature"},
+      {certificate_.size() - 1, "block certificate qc: truncated quorum certificate signature"}};
+  for (const auto& [cut, reason] : cuts) {
     ASSERT_LT(cut, certificate_.size());
     expect_refused(Bytes(certificate_.begin(), certificate_.begin() + cut),
-                   "truncated to " + std::to_string(cut));
+                   "truncated to " + std::to_string(cut), reason);
   }
   Bytes trailing = certificate_;
   trailing.push_back(0);
-  expect_refused(trailing, "trailing byte");
+  expect_refused(trailing, "trailing byte", "block certificate: trailing bytes");
   Bytes magic = certificate_;
   magic[3] = '2';
-  expect_refused(magic, "unknown magic");
+  expect_refused(magic, "unknown magic", "block certificate: missing or unknown magic");
   expect_refused(ToBytes(std::string_view("TLC1 garbage garbage garbage garbage garbage")),
-                 "garbage");
+                 "garbage", "block certificate: truncated header");
   Bytes huge(1 << 20, 0xab);
   std::copy(certificate_.begin(), certificate_.begin() + 4, huge.begin());
-  expect_refused(huge, "oversized");
+  expect_refused(huge, "oversized", "block certificate: too long");
 }
 
 TEST_F(LedgerCertificateTest, BlockAgreementPrefersSignatures) {
@@ -352,7 +388,8 @@ TEST_F(LedgerCertificateTest, BlockAgreementPrefersSignatures) {
   EXPECT_TRUE(VerifyBlockAgreement(certified_, net_.genesis).ok());
   DecodedBlock bad_cert =
       WithCertificate(ledger_, Bytes(certificate_.begin(), certificate_.end() - 1));
-  EXPECT_EQ(VerifyBlockAgreement(bad_cert, net_.genesis).code(), Code::kUnauthenticated);
+  ExpectUnauthenticated(VerifyBlockAgreement(bad_cert, net_.genesis),
+                        "block certificate qc: truncated quorum certificate signature");
 
   // Signatures only (single-validator style): the signatures decide.
   DecodedBlock signed_block = ledger_;
@@ -360,17 +397,18 @@ TEST_F(LedgerCertificateTest, BlockAgreementPrefersSignatures) {
   EXPECT_TRUE(VerifyBlockAgreement(signed_block, net_.genesis).ok());
   DecodedBlock under_signed = ledger_;
   for (size_t i = 0; i < 2; ++i) SignBlock(under_signed, net_.validator_keys[i]);
-  EXPECT_EQ(VerifyBlockAgreement(under_signed, net_.genesis).code(), Code::kUnauthenticated);
+  ExpectUnauthenticated(VerifyBlockAgreement(under_signed, net_.genesis), kTooFewSignatures);
 
   // Both present: the signatures decide, a valid certificate does not rescue them...
   DecodedBlock both = WithCertificate(under_signed, certificate_);
-  EXPECT_EQ(VerifyBlockAgreement(both, net_.genesis).code(), Code::kUnauthenticated);
+  ExpectUnauthenticated(VerifyBlockAgreement(both, net_.genesis), kTooFewSignatures);
   // ...and a broken certificate does not spoil a signature quorum.
   DecodedBlock signed_bad_cert = WithCertificate(signed_block, Bytes{1, 2, 3});
   EXPECT_TRUE(VerifyBlockAgreement(signed_bad_cert, net_.genesis).ok());
 
   // Neither: refused.
-  EXPECT_EQ(VerifyBlockAgreement(ledger_, net_.genesis).code(), Code::kUnauthenticated);
+  ExpectUnauthenticated(VerifyBlockAgreement(ledger_, net_.genesis),
+                        "has 0 valid validator signatures");
 }
 
 TEST_F(LedgerCertificateTest, CheckChainAcceptsCertifiedBlocks) {
@@ -387,7 +425,12 @@ TEST_F(LedgerCertificateTest, CheckChainAcceptsCertifiedBlocks) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->blocks_checked, 1u);
   // The default check wants block signatures, which a BFT block does not have.
-  EXPECT_EQ(CheckChain(*store, net_.genesis).status().code(), Code::kDataLoss);
+  Status unsigned_block = CheckChain(*store, net_.genesis).status();
+  EXPECT_EQ(unsigned_block.code(), Code::kDataLoss) << unsigned_block.ToString();
+  EXPECT_NE(unsigned_block.message().find("block 1: UNAUTHENTICATED"), std::string::npos)
+      << unsigned_block.ToString();
+  EXPECT_NE(unsigned_block.message().find("has 0 valid validator signatures"), std::string::npos)
+      << unsigned_block.ToString();
 
   // The stored block rebuilds to the certified consensus block.
   Result<v1::Block> stored = store->GetBlock(1);

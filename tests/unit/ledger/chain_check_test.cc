@@ -80,7 +80,11 @@ TEST(ChainCheck, EmptyChainPasses) {
 
 TEST_F(ChainCheckTest, OtherGenesisIsDataLoss) {
   TestNetwork other = MakeNetwork(1);
-  EXPECT_EQ(CheckChain(*store_, other.genesis).status().code(), Code::kDataLoss);
+  Status s = CheckChain(*store_, other.genesis).status();
+  EXPECT_EQ(s.code(), Code::kDataLoss) << s.ToString();
+  EXPECT_NE(s.message().find("stored genesis is not " + other.genesis.hash.ShortHex()),
+            std::string::npos)
+      << s.ToString();
 }
 
 TEST_F(ChainCheckTest, AlteredBlockBytesDetected) {
@@ -96,10 +100,7 @@ TEST_F(ChainCheckTest, FlippedByteInStoredBlockDetected) {
   std::string bytes = blocks_[2].block.SerializeAsString();  // height 3
   bytes[bytes.size() / 2] ^= 0x10;                           // inside a transaction
   Alter(store_keys::Block(3), bytes);
-  Result<ChainCheckReport> r = CheckChain(*store_, net_.genesis);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), Code::kDataLoss);
-  EXPECT_NE(r.status().message().find("block 3:"), std::string::npos) << r.status().ToString();
+  ExpectDataLossAt(3, "tx_root does not match its transactions");
 }
 
 TEST_F(ChainCheckTest, StrippedSignaturesDetected) {
@@ -110,14 +111,30 @@ TEST_F(ChainCheckTest, StrippedSignaturesDetected) {
 }
 
 TEST_F(ChainCheckTest, BlockReplacedByValidForkDetected) {
-  // A fully signed block at height 4 that does not follow block 3: breaks the link at 5.
+  // A fully signed block at height 4 that follows block 3 but is not the block 5 follows,
+  // stored with every index that points at it, so that block 4 passes on its own and only
+  // the link from block 5 can give it away.
+  DecodedBlock fork =
+      MakeBlock(net_, 4, blocks_[2].hash,
+                Hash::FromBytes(AsBytes(blocks_[3].header.prev_result_root())).value(), 2);
+  ASSERT_NE(fork.hash, blocks_[3].hash);
+  Alter(store_keys::Block(4), fork.block.SerializeAsString());
+  Alter(store_keys::HeightByHash(fork.hash), store_keys::EncodeHeight(4));
+  for (uint32_t i = 0; i < fork.txs.size(); ++i) {
+    Alter(store_keys::TxLocator(fork.txs[i].id), store_keys::EncodeTxLocator(4, i));
+  }
+  Alter(store_keys::ResultRoot(4), testing::ResultRootOf(fork, OkResults(2)).ToBinaryString());
+  ExpectDataLossAt(
+      5, "prev_hash " + blocks_[3].hash.ShortHex() + " is not the parent " + fork.hash.ShortHex());
+}
+
+TEST_F(ChainCheckTest, BlockReplacedWithoutItsHashIndexDetected) {
+  // The same fork written over block 4 alone: the hash index still names the old block.
   DecodedBlock fork =
       MakeBlock(net_, 4, blocks_[2].hash,
                 Hash::FromBytes(AsBytes(blocks_[3].header.prev_result_root())).value(), 2);
   Alter(store_keys::Block(4), fork.block.SerializeAsString());
-  Result<ChainCheckReport> r = CheckChain(*store_, net_.genesis);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), Code::kDataLoss) << r.status().ToString();
+  ExpectDataLossAt(4, "NOT_FOUND: no block with hash " + fork.hash.ShortHex());
 }
 
 // Altered results no longer hash to the result root stored beside them at commit (which
@@ -131,7 +148,7 @@ TEST_F(ChainCheckTest, AlteredResultsDetectedByStoredRoot) {
 
 TEST_F(ChainCheckTest, AlteredHeadResultsDetectedByStoredRoot) {
   v1::BlockResults results = OkResults(2);
-  results.mutable_results(0)->set_message("tampered");
+  results.mutable_results(0)->set_code(7);  // the root covers codes; messages are human text
   Alter(store_keys::Results(kBlocks), results.SerializeAsString());
   ExpectDataLossAt(kBlocks, "stored result root");
 }

@@ -46,9 +46,16 @@ TEST(Hash, HexRoundTrip) {
 }
 
 TEST(Hash, RefusesWrongLengths) {
-  EXPECT_EQ(Hash::FromHex("abcd").status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(Hash::FromBytes(Bytes(31, 0)).status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(Hash::FromHex(std::string(64, 'z')).status().code(), Code::kInvalidArgument);
+  Status short_hex = Hash::FromHex("abcd").status();
+  EXPECT_EQ(short_hex.code(), Code::kInvalidArgument);
+  EXPECT_EQ(short_hex.message(), "hash must be 64 hex digits, got 4");
+  Status short_bytes = Hash::FromBytes(Bytes(31, 0)).status();
+  EXPECT_EQ(short_bytes.code(), Code::kInvalidArgument);
+  EXPECT_EQ(short_bytes.message(), "hash must be 32 bytes, got 31");
+  // The right length of text that is not hex.
+  Status not_hex = Hash::FromHex(std::string(64, 'z')).status();
+  EXPECT_EQ(not_hex.code(), Code::kInvalidArgument);
+  EXPECT_EQ(not_hex.message(), "not a hex digit in hex string");
 }
 
 TEST(Hash, OrderAndSetMembership) {
@@ -68,8 +75,12 @@ TEST(Hex, RoundTripAndErrors) {
   auto back = FromHex("007FFF");
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(*back, b);
-  EXPECT_FALSE(FromHex("abc").ok());
-  EXPECT_FALSE(FromHex("0g").ok());
+  Status odd = FromHex("abc").status();
+  EXPECT_EQ(odd.code(), Code::kInvalidArgument);
+  EXPECT_EQ(odd.message(), "hex string has odd length");
+  Status not_hex = FromHex("0g").status();
+  EXPECT_EQ(not_hex.code(), Code::kInvalidArgument);
+  EXPECT_EQ(not_hex.message(), "not a hex digit in hex string");
 }
 
 TEST(BigEndian, FixedWidthRoundTrip) {
@@ -85,6 +96,8 @@ TEST(BigEndian, FixedWidthRoundTrip) {
 TEST(StatusType, CodesAndContext) {
   Status s = Status::NotFound("lot L1");
   EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), Code::kNotFound);
+  EXPECT_EQ(s.message(), "lot L1");
   EXPECT_EQ(s.ToString(), "NOT_FOUND: lot L1");
   EXPECT_EQ(s.WithContext("trace").message(), "trace: lot L1");
   EXPECT_TRUE(Status::Ok().ok());

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -25,6 +26,16 @@ Bytes SubtractBE(const Bytes& a, const Bytes& b) {
     out[i] = uint8_t(d + 256 * borrow);
   }
   return out;
+}
+
+// Success when `s` has `code` and a message containing `reason`: the check that refused is
+// the one the caller meant, not merely some check.
+::testing::AssertionResult Refused(const Status& s, Code code, std::string_view reason) {
+  if (s.code() == code && s.message().find(reason) != std::string::npos) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure()
+         << "got " << s.ToString() << "; want " << CodeName(code) << " saying \"" << reason << "\"";
 }
 
 // P-256 group order n (SEC 2 / FIPS 186-4).
@@ -88,28 +99,37 @@ TEST(Ed25519, TamperedSignatureOrMessageIsUnauthenticated) {
   for (size_t i = 0; i < signature.size(); i += 7) {
     Bytes bad = signature;
     bad[i] ^= 0x01;
-    EXPECT_FALSE(pub->Verify(message, bad).ok()) << "byte " << i;
+    EXPECT_TRUE(
+        Refused(pub->Verify(message, bad), Code::kUnauthenticated, "signature does not verify"))
+        << "byte " << i;
   }
   Bytes other = message;
   other[0] ^= 0x80;
-  EXPECT_EQ(pub->Verify(other, signature).code(), Code::kUnauthenticated);
+  EXPECT_TRUE(
+      Refused(pub->Verify(other, signature), Code::kUnauthenticated, "signature does not verify"));
 }
 
 TEST(Ed25519, FromRawRefusesNonPointsAndWrongLengths) {
   Bytes y2(32, 0);  // y = 2: (y^2 - 1) / (d y^2 + 1) is not a square mod p
   y2[0] = 2;
-  EXPECT_EQ(PublicKey::FromRaw(KeyType::kEd25519, y2).status().code(), Code::kInvalidArgument);
+  const char kNotAPoint[] = "Ed25519 public key is not a curve point";
+  EXPECT_TRUE(Refused(PublicKey::FromRaw(KeyType::kEd25519, y2).status(), Code::kInvalidArgument,
+                      kNotAPoint));
   Bytes too_big(32, 0xff);  // y = 2^255 - 1 >= p: not canonical
   too_big[31] = 0x7f;
-  EXPECT_EQ(PublicKey::FromRaw(KeyType::kEd25519, too_big).status().code(), Code::kInvalidArgument);
+  EXPECT_TRUE(Refused(PublicKey::FromRaw(KeyType::kEd25519, too_big).status(),
+                      Code::kInvalidArgument, kNotAPoint));
   Bytes x_zero_negative(32, 0);  // y = 1 gives x = 0, which has no negative
   x_zero_negative[0] = 1;
   x_zero_negative[31] = 0x80;
-  EXPECT_FALSE(PublicKey::FromRaw(KeyType::kEd25519, x_zero_negative).ok());
+  EXPECT_TRUE(Refused(PublicKey::FromRaw(KeyType::kEd25519, x_zero_negative).status(),
+                      Code::kInvalidArgument, kNotAPoint));
   x_zero_negative[31] = 0x00;
   EXPECT_TRUE(PublicKey::FromRaw(KeyType::kEd25519, x_zero_negative).ok());
-  EXPECT_FALSE(PublicKey::FromRaw(KeyType::kEd25519, Bytes(31, 1)).ok());
-  EXPECT_FALSE(PrivateKey::FromRaw(KeyType::kEd25519, Bytes(33, 1)).ok());
+  EXPECT_TRUE(Refused(PublicKey::FromRaw(KeyType::kEd25519, Bytes(31, 1)).status(),
+                      Code::kInvalidArgument, "Ed25519 public key must be 32 bytes"));
+  EXPECT_TRUE(Refused(PrivateKey::FromRaw(KeyType::kEd25519, Bytes(33, 1)).status(),
+                      Code::kInvalidArgument, "ed25519 private key must be 32 bytes"));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -151,8 +171,8 @@ TEST(P256, Rfc6979SampleSignatureVerifiesOnlyInLowSForm) {
   const PublicKey pub = Rfc6979Public();
   const Bytes message = ToBytes("sample");
   Bytes high = Hex(std::string(kSampleR) + kSampleS);
-  Status s = pub.Verify(message, high);
-  EXPECT_EQ(s.code(), Code::kInvalidArgument) << s.ToString();
+  EXPECT_TRUE(
+      Refused(pub.Verify(message, high), Code::kInvalidArgument, "P-256 signature is not low-S"));
 
   Bytes low = Hex(kSampleR);
   Bytes low_s = SubtractBE(Hex(kOrderHex), Hex(kSampleS));
@@ -184,7 +204,9 @@ TEST(P256, SignAlwaysProducesLowSThatVerifies) {
     Bytes twin(sig.begin(), sig.begin() + 32);
     Bytes high = SubtractBE(n, s);
     twin.insert(twin.end(), high.begin(), high.end());
-    EXPECT_EQ(key->public_key().Verify(message, twin).code(), Code::kInvalidArgument);
+    EXPECT_TRUE(Refused(key->public_key().Verify(message, twin), Code::kInvalidArgument,
+                        "P-256 signature is not low-S"))
+        << i;
   }
 }
 
@@ -195,20 +217,25 @@ TEST(P256, OutOfRangeAndWrongLengthSignaturesAreInvalidArgument) {
   auto with = [&](const Bytes& r, const Bytes& s) {
     Bytes sig = r;
     sig.insert(sig.end(), s.begin(), s.end());
-    return pub.Verify(message, sig).code();
+    return pub.Verify(message, sig);
   };
   const Bytes r(good.begin(), good.begin() + 32);
   const Bytes s(good.begin() + 32, good.end());
   const Bytes zero(32, 0);
   const Bytes n = Hex(kOrderHex);
-  EXPECT_EQ(with(zero, s), Code::kInvalidArgument);
-  EXPECT_EQ(with(r, zero), Code::kInvalidArgument);
-  EXPECT_EQ(with(n, s), Code::kInvalidArgument);
-  EXPECT_EQ(with(Bytes(32, 0xff), s), Code::kInvalidArgument);
-  EXPECT_EQ(with(r, n), Code::kInvalidArgument);
-  EXPECT_EQ(pub.Verify(message, Bytes(63, 1)).code(), Code::kInvalidArgument);
-  EXPECT_EQ(pub.Verify(message, Bytes(65, 1)).code(), Code::kInvalidArgument);
-  EXPECT_EQ(pub.Verify(message, Bytes()).code(), Code::kInvalidArgument);
+  const char kROutOfRange[] = "P-256 signature r is out of range";
+  const char kSOutOfRange[] = "P-256 signature s is out of range";
+  EXPECT_TRUE(Refused(with(zero, s), Code::kInvalidArgument, kROutOfRange));
+  EXPECT_TRUE(Refused(with(r, zero), Code::kInvalidArgument, kSOutOfRange));
+  EXPECT_TRUE(Refused(with(n, s), Code::kInvalidArgument, kROutOfRange));
+  EXPECT_TRUE(Refused(with(Bytes(32, 0xff), s), Code::kInvalidArgument, kROutOfRange));
+  EXPECT_TRUE(Refused(with(r, n), Code::kInvalidArgument, kSOutOfRange));
+  EXPECT_TRUE(Refused(pub.Verify(message, Bytes(63, 1)), Code::kInvalidArgument,
+                      "signature must be 64 bytes, got 63"));
+  EXPECT_TRUE(Refused(pub.Verify(message, Bytes(65, 1)), Code::kInvalidArgument,
+                      "signature must be 64 bytes, got 65"));
+  EXPECT_TRUE(Refused(pub.Verify(message, Bytes()), Code::kInvalidArgument,
+                      "signature must be 64 bytes, got 0"));
   EXPECT_TRUE(pub.Verify(message, good).ok());
 }
 
@@ -216,26 +243,38 @@ TEST(P256, FromRawRefusesPointsOffTheCurve) {
   Bytes point = Hex(std::string("04") + kRfc6979Ux + kRfc6979Uy);
   Bytes off = point;
   off[64] ^= 0x01;
-  EXPECT_EQ(PublicKey::FromRaw(KeyType::kP256, off).status().code(), Code::kInvalidArgument);
+  const char kOffCurve[] = "P-256 public key is not a point on the curve";
+  const char kNotSec1[] = "P-256 public key must be a 33-byte compressed or 65-byte uncompressed";
+  EXPECT_TRUE(
+      Refused(PublicKey::FromRaw(KeyType::kP256, off).status(), Code::kInvalidArgument, kOffCurve));
   Bytes hybrid = point;  // SEC1 "hybrid" form is not accepted
   hybrid[0] = 0x07;
-  EXPECT_FALSE(PublicKey::FromRaw(KeyType::kP256, hybrid).ok());
+  EXPECT_TRUE(Refused(PublicKey::FromRaw(KeyType::kP256, hybrid).status(), Code::kInvalidArgument,
+                      kNotSec1));
   Bytes compressed = Hex(std::string("02") + kRfc6979Ux);  // wrong parity: the other point
   Result<PublicKey> other = PublicKey::FromRaw(KeyType::kP256, compressed);
   ASSERT_TRUE(other.ok());
   EXPECT_NE(other->id(), Rfc6979Public().id());
   Bytes bad_x = Hex(std::string("02") + std::string(64, 'f'));  // x >= p
-  EXPECT_FALSE(PublicKey::FromRaw(KeyType::kP256, bad_x).ok());
-  EXPECT_FALSE(PublicKey::FromRaw(KeyType::kP256, Bytes(1, 0)).ok());  // infinity
-  EXPECT_FALSE(PublicKey::FromRaw(KeyType::kP256, Bytes(64, 4)).ok());
+  EXPECT_TRUE(Refused(PublicKey::FromRaw(KeyType::kP256, bad_x).status(), Code::kInvalidArgument,
+                      kOffCurve));
+  // SEC1's one-byte encoding of the point at infinity is none of the accepted forms.
+  EXPECT_TRUE(Refused(PublicKey::FromRaw(KeyType::kP256, Bytes(1, 0)).status(),
+                      Code::kInvalidArgument, kNotSec1));
+  EXPECT_TRUE(Refused(PublicKey::FromRaw(KeyType::kP256, Bytes(64, 4)).status(),
+                      Code::kInvalidArgument, kNotSec1));
 }
 
 TEST(P256, PrivateScalarMustBeInRange) {
-  EXPECT_EQ(PrivateKey::FromRaw(KeyType::kP256, Bytes(32, 0)).status().code(),
-            Code::kInvalidArgument);
-  EXPECT_FALSE(PrivateKey::FromRaw(KeyType::kP256, Hex(kOrderHex)).ok());
-  EXPECT_FALSE(PrivateKey::FromRaw(KeyType::kP256, Bytes(32, 0xff)).ok());
-  EXPECT_FALSE(PrivateKey::FromRaw(KeyType::kP256, Bytes(31, 1)).ok());
+  const char kOutOfRange[] = "P-256 private key is not in [1, n-1]";
+  EXPECT_TRUE(Refused(PrivateKey::FromRaw(KeyType::kP256, Bytes(32, 0)).status(),
+                      Code::kInvalidArgument, kOutOfRange));
+  EXPECT_TRUE(Refused(PrivateKey::FromRaw(KeyType::kP256, Hex(kOrderHex)).status(),
+                      Code::kInvalidArgument, kOutOfRange));
+  EXPECT_TRUE(Refused(PrivateKey::FromRaw(KeyType::kP256, Bytes(32, 0xff)).status(),
+                      Code::kInvalidArgument, kOutOfRange));
+  EXPECT_TRUE(Refused(PrivateKey::FromRaw(KeyType::kP256, Bytes(31, 1)).status(),
+                      Code::kInvalidArgument, "p256 private key must be 32 bytes"));
   Bytes n_minus_1 = Hex(kOrderHex);
   n_minus_1[31] -= 1;
   EXPECT_TRUE(PrivateKey::FromRaw(KeyType::kP256, n_minus_1).ok());
@@ -256,13 +295,16 @@ TEST_P(AnyKey, SignVerifyRoundTripAndTampering) {
     Bytes sig = key->Sign(message);
     ASSERT_EQ(sig.size(), kSignatureBytes);
     EXPECT_TRUE(key->public_key().Verify(message, sig).ok()) << len;
-    EXPECT_EQ(stranger->public_key().Verify(message, sig).code(), Code::kUnauthenticated);
+    const char kForged[] = "signature does not verify";
+    EXPECT_TRUE(
+        Refused(stranger->public_key().Verify(message, sig), Code::kUnauthenticated, kForged));
     Bytes longer = message;
     longer.push_back(0);
-    EXPECT_EQ(key->public_key().Verify(longer, sig).code(), Code::kUnauthenticated);
+    EXPECT_TRUE(Refused(key->public_key().Verify(longer, sig), Code::kUnauthenticated, kForged));
     Bytes flipped = sig;
     flipped[5] ^= 0x10;  // inside r (P-256) or R (Ed25519)
-    EXPECT_FALSE(key->public_key().Verify(message, flipped).ok());
+    EXPECT_TRUE(
+        Refused(key->public_key().Verify(message, flipped), Code::kUnauthenticated, kForged));
   }
 }
 
@@ -335,8 +377,10 @@ TEST(KeyId, DiffersAcrossAlgorithmsAndKeys) {
   EXPECT_NE(p256->public_key().id(), fresh->public_key().id());
   // A P-256 signature never verifies under an Ed25519 key or the reverse.
   const Bytes m = ToBytes("m");
-  EXPECT_FALSE(ed->public_key().Verify(m, p256->Sign(m)).ok());
-  EXPECT_FALSE(p256->public_key().Verify(m, ed->Sign(m)).ok());
+  EXPECT_TRUE(Refused(ed->public_key().Verify(m, p256->Sign(m)), Code::kUnauthenticated,
+                      "signature does not verify"));
+  EXPECT_TRUE(Refused(p256->public_key().Verify(m, ed->Sign(m)), Code::kUnauthenticated,
+                      "signature does not verify"));
 }
 
 TEST(KeyType, NamesRoundTrip) {
@@ -345,8 +389,10 @@ TEST(KeyType, NamesRoundTrip) {
     ASSERT_TRUE(parsed.ok());
     EXPECT_EQ(*parsed, t);
   }
-  EXPECT_EQ(ParseKeyType("P256").status().code(), Code::kInvalidArgument);
-  EXPECT_FALSE(ParseKeyType("rsa").ok());
+  EXPECT_TRUE(
+      Refused(ParseKeyType("P256").status(), Code::kInvalidArgument, "unknown key type \"P256\""));
+  EXPECT_TRUE(
+      Refused(ParseKeyType("rsa").status(), Code::kInvalidArgument, "unknown key type \"rsa\""));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -464,15 +510,21 @@ TEST(Der, RefusesTruncatedExtendedAndForeignDer) {
   const Bytes der = key->public_key().der();
   for (size_t cut = 0; cut < der.size(); cut += 5) {
     Bytes truncated(der.begin(), der.begin() + cut);
-    EXPECT_EQ(PublicKey::FromDer(truncated).status().code(), Code::kInvalidArgument) << cut;
+    EXPECT_TRUE(Refused(PublicKey::FromDer(truncated).status(), Code::kInvalidArgument,
+                        "malformed SubjectPublicKeyInfo DER"))
+        << cut;
   }
   Bytes extended = der;
   extended.push_back(0);
-  EXPECT_EQ(PublicKey::FromDer(extended).status().code(), Code::kInvalidArgument);
+  EXPECT_TRUE(Refused(PublicKey::FromDer(extended).status(), Code::kInvalidArgument,
+                      "trailing bytes after public key"));
   Bytes off_curve = der;
   off_curve.back() ^= 1;
-  EXPECT_EQ(PublicKey::FromDer(off_curve).status().code(), Code::kInvalidArgument);
-  EXPECT_FALSE(PublicKey::FromDer(Bytes(91, 0x30)).ok());
+  EXPECT_TRUE(Refused(PublicKey::FromDer(off_curve).status(), Code::kInvalidArgument,
+                      "P-256 public key is not a point on the curve"));
+  // The canonical length, but not DER at all.
+  EXPECT_TRUE(Refused(PublicKey::FromDer(Bytes(91, 0x30)).status(), Code::kInvalidArgument,
+                      "malformed SubjectPublicKeyInfo DER"));
 }
 
 // ---------------------------------------------------------------------------------------

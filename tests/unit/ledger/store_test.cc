@@ -11,9 +11,10 @@
 #include <random>
 #include <thread>
 
-#include "ledger/store/chain_check.h"
 #include "ledger/merkle.h"
+#include "ledger/store/chain_check.h"
 #include "ledger/store/store_keys.h"
+#include "ledger/utf8.h"
 #include "tests/unit/ledger/test_chain.h"
 
 namespace tadori {
@@ -193,6 +194,48 @@ TEST_F(StoreTest, RefusedCommitsWriteNothing) {
          Code::kInvalidArgument);
   Reopen();
   EXPECT_EQ(store_->head().hash, first.hash);
+}
+
+// A refusal message cut inside a character (as chaincode once cut 22 x "あ" at byte 64)
+// serializes, with a logged error, and then never parses again: every read of that block's
+// results, on every node that committed it, would be DATA_LOSS. The store refuses to write
+// what it could not read back, as its own bug, and the same refusal quoted on a character
+// boundary commits and reads back.
+TEST_F(StoreTest, ResultsThatWouldNotParseBackAreRefused) {
+  std::string japanese;
+  for (int i = 0; i < 22; ++i) japanese += "\xE3\x81\x82";
+  const DecodedBlock b = MakeBlock(net_, 1, store_->HeadHash(), store_->HeadResultRoot(), 2);
+  v1::BlockResults results = OkResults(2);
+  v1::TxResult& refused = *results.mutable_results(1);
+  refused.set_code(static_cast<uint32_t>(Code::kInvalidArgument));
+  refused.set_message("record_event: biz_step '" + japanese.substr(0, 64) + "' is not known");
+
+  Status s = store_->CommitBlock(b, results, {{"lot/x", "x"}}, {{"lot/x/1", "v"}});
+  EXPECT_EQ(s.code(), Code::kInternal) << s.ToString();
+  EXPECT_NE(s.message().find("block 1 result 1 message is not valid UTF-8"), std::string::npos)
+      << s.ToString();
+  Reopen();
+  EXPECT_EQ(store_->Height(), 0u);
+  EXPECT_EQ(store_->GetBlock(1).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->HeightOfHash(b.hash).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->FindTransaction(b.txs[0].id).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->state().Get("lot/x").value(), std::nullopt);
+  EXPECT_TRUE(store_->ScanIndex("", 10).value().empty());
+
+  refused.set_message("record_event: biz_step '" + PrintableExcerpt(japanese) + "' is not known");
+  s = store_->CommitBlock(b, results, {{"lot/x", "x"}});
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  Reopen();
+  Result<v1::Block> block = store_->GetBlock(1);
+  ASSERT_TRUE(block.ok()) << block.status().ToString();
+  EXPECT_EQ(block->SerializeAsString(), b.block.SerializeAsString());
+  Result<v1::BlockResults> stored = store_->GetResults(1);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  ASSERT_EQ(stored->results_size(), 2);
+  EXPECT_EQ(stored->results(1).code(), refused.code());
+  EXPECT_EQ(stored->results(1).message(), refused.message());
+  Result<ChainCheckReport> check = CheckChain(*store_, net_.genesis);
+  EXPECT_TRUE(check.ok()) << check.status().ToString();
 }
 
 TEST_F(StoreTest, ReopenYieldsSameHead) {

@@ -23,6 +23,15 @@ Status DecodeStatus(const v1::SignedTransaction& tx) {
   return DecodeTransaction(tx).status();
 }
 
+// `s` is UNAUTHENTICATED with a message that contains `reason`.
+void ExpectUnauthenticated(const Status& s, const std::string& reason) {
+  EXPECT_EQ(s.code(), Code::kUnauthenticated) << s.ToString();
+  EXPECT_NE(s.message().find(reason), std::string::npos)
+      << "want \"" << reason << "\", got " << s.ToString();
+}
+
+constexpr char kForged[] = "signature does not verify";
+
 void ExpectInvalid(const v1::SignedTransaction& tx, const std::string& field) {
   Status s = DecodeStatus(tx);
   EXPECT_EQ(s.code(), Code::kInvalidArgument) << s.ToString();
@@ -52,7 +61,9 @@ TEST(DecodeTransaction, WrongKeyIsUnauthenticated) {
   PrivateKey other = NewKey();
   Result<DecodedTransaction> d = DecodeTransaction(Signed(CreateLotBody(kChain, 10, "l"), key));
   ASSERT_TRUE(d.ok());
-  EXPECT_EQ(VerifyTransactionSignature(*d, other.public_key()).code(), Code::kUnauthenticated);
+  ExpectUnauthenticated(VerifyTransactionSignature(*d, other.public_key()),
+                        "names signer " + key.public_key().id().ShortHex() + " but key " +
+                            other.public_key().id().ShortHex() + " was given");
 }
 
 TEST(DecodeTransaction, SignatureOverOtherBodyDoesNotVerify) {
@@ -62,9 +73,7 @@ TEST(DecodeTransaction, SignatureOverOtherBodyDoesNotVerify) {
   a.set_signature(b.signature());
   Result<DecodedTransaction> d = DecodeTransaction(a);
   ASSERT_TRUE(d.ok());
-  Status s = VerifyTransactionSignature(*d, key.public_key());
-  EXPECT_FALSE(s.ok());
-  EXPECT_EQ(s.code(), Code::kUnauthenticated) << s.ToString();
+  ExpectUnauthenticated(VerifyTransactionSignature(*d, key.public_key()), kForged);
 }
 
 TEST(DecodeTransaction, FlippedSignatureBitDoesNotVerify) {
@@ -75,7 +84,7 @@ TEST(DecodeTransaction, FlippedSignatureBitDoesNotVerify) {
   tx.set_signature(sig);
   Result<DecodedTransaction> d = DecodeTransaction(tx);
   ASSERT_TRUE(d.ok());
-  EXPECT_FALSE(VerifyTransactionSignature(*d, key.public_key()).ok());
+  ExpectUnauthenticated(VerifyTransactionSignature(*d, key.public_key()), kForged);
 }
 
 TEST(DecodeTransaction, SignTransactionBindsSignerIntoBody) {
@@ -194,10 +203,22 @@ TEST(DecodeTransactionBytes, RoundTrip) {
 TEST(DecodeTransactionBytes, EveryTruncationIsRefused) {
   v1::SignedTransaction tx = Signed(CreateLotBody(kChain, 10, "a"), NewKey());
   const std::string wire = tx.SerializeAsString();
+  // The envelope is body (field 1) | signer_key_id (2) | signature (3).
   for (size_t n = 0; n < wire.size(); ++n) {
-    Result<DecodedTransaction> d = DecodeTransactionBytes(AsBytes(wire).first(n));
-    // A prefix can never decode to a complete, signed transaction.
-    EXPECT_FALSE(d.ok()) << "prefix of " << n << " bytes decoded";
+    SCOPED_TRACE("prefix of " + std::to_string(n) + " bytes");
+    const ByteView prefix = AsBytes(wire).first(n);
+    const Status s = DecodeTransactionBytes(prefix).status();
+    EXPECT_EQ(s.code(), Code::kInvalidArgument) << s.ToString();
+    // A cut inside a field does not parse; a cut between fields leaves the key id or the
+    // signature missing, and the length check of the first one missing refuses it.
+    v1::SignedTransaction parsed;
+    std::string reason = "transaction envelope does not parse";
+    if (parsed.ParseFromArray(prefix.data(), static_cast<int>(prefix.size()))) {
+      reason = parsed.signer_key_id().empty() ? "signer_key_id must be 32 bytes"
+                                              : "signature must be 64 bytes";
+    }
+    EXPECT_NE(s.message().find(reason), std::string::npos)
+        << "want \"" << reason << "\", got " << s.ToString();
   }
 }
 
@@ -205,12 +226,22 @@ TEST(DecodeTransactionBytes, CorruptedBytesNeverCrashAndNeverVerify) {
   PrivateKey key = NewKey();
   v1::SignedTransaction tx = Signed(CreateLotBody(kChain, 10, "a"), key);
   const std::string wire = tx.SerializeAsString();
+  const size_t signature_at = wire.rfind(tx.signature());
+  ASSERT_EQ(signature_at + kSignatureBytes, wire.size());
   for (size_t i = 0; i < wire.size(); ++i) {
+    SCOPED_TRACE(i);
     std::string bad = wire;
     bad[i] ^= 0x5a;
     Result<DecodedTransaction> d = DecodeTransactionBytes(AsBytes(bad));
-    if (d.ok()) {
-      EXPECT_FALSE(VerifyTransactionSignature(*d, key.public_key()).ok()) << i;
+    if (!d.ok()) continue;
+    const Status s = VerifyTransactionSignature(*d, key.public_key());
+    if (i >= signature_at && s.code() == Code::kInvalidArgument) {
+      // A changed signature may no longer be a well-formed P-256 one (r or s out of range,
+      // or s not low), which is refused before it is checked against the id.
+      EXPECT_NE(s.message().find("P-256 signature"), std::string::npos) << s.ToString();
+    } else {
+      // A changed body has another id, which the signature does not sign.
+      ExpectUnauthenticated(s, kForged);
     }
   }
 }
@@ -239,7 +270,7 @@ TEST(TransactionId, IsOverBodyBytesAsReceived) {
   ASSERT_TRUE(b.ok());
   EXPECT_NE(a->id, b->id);
   // The original signature does not carry over to the re-encoding.
-  EXPECT_FALSE(VerifyTransactionSignature(*b, key.public_key()).ok());
+  ExpectUnauthenticated(VerifyTransactionSignature(*b, key.public_key()), kForged);
 }
 
 TEST(TransactionId, SameKeySamePayloadNeverCollide) {
@@ -286,10 +317,16 @@ TEST_F(TransactionContext, WrongChainId) {
 
 TEST_F(TransactionContext, ExpiryWindowEdges) {
   const uint64_t head = 1000;
-  EXPECT_EQ(CheckTransactionContext(TxValidUntil(head), kChain, head).code(),
-            Code::kFailedPrecondition);
-  EXPECT_EQ(CheckTransactionContext(TxValidUntil(head - 1), kChain, head).code(),
-            Code::kFailedPrecondition);
+  Status at_head = CheckTransactionContext(TxValidUntil(head), kChain, head);
+  EXPECT_EQ(at_head.code(), Code::kFailedPrecondition) << at_head.ToString();
+  EXPECT_NE(at_head.message().find("transaction expired at height 1000, head is 1000"),
+            std::string::npos)
+      << at_head.ToString();
+  Status before = CheckTransactionContext(TxValidUntil(head - 1), kChain, head);
+  EXPECT_EQ(before.code(), Code::kFailedPrecondition) << before.ToString();
+  EXPECT_NE(before.message().find("transaction expired at height 999, head is 1000"),
+            std::string::npos)
+      << before.ToString();
   EXPECT_TRUE(CheckTransactionContext(TxValidUntil(head + 1), kChain, head).ok());
   EXPECT_TRUE(
       CheckTransactionContext(TxValidUntil(head + kTxValidityWindowBlocks), kChain, head).ok());

@@ -139,9 +139,9 @@ TEST(MetricsServerTest, RejectsUnparsableAddresses) {
   MetricsRegistry r;
   for (const char* bad : {"", "localhost", "127.0.0.1:", ":9100", "127.0.0.1:http",
                           "127.0.0.1:70000", "::1:9100", "127.0.0.1:-1"}) {
-    auto server = MetricsServer::Start(bad, r);
-    ASSERT_FALSE(server.ok()) << bad;
-    EXPECT_EQ(server.status().code(), Code::kInvalidArgument) << bad;
+    const Status s = MetricsServer::Start(bad, r).status();
+    EXPECT_EQ(s.code(), Code::kInvalidArgument) << bad << ": " << s.ToString();
+    EXPECT_EQ(s.message(), "metrics address \"" + std::string(bad) + "\" is not HOST:PORT");
   }
 }
 
@@ -149,9 +149,10 @@ TEST(MetricsServerTest, UnavailableWhenThePortIsTaken) {
   MetricsRegistry r;
   auto first = MetricsServer::Start("127.0.0.1:0", r);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
-  auto second = MetricsServer::Start("127.0.0.1:" + std::to_string((*first)->port()), r);
-  ASSERT_FALSE(second.ok());
-  EXPECT_EQ(second.status().code(), Code::kUnavailable);
+  const std::string taken = "127.0.0.1:" + std::to_string((*first)->port());
+  const Status second = MetricsServer::Start(taken, r).status();
+  EXPECT_EQ(second.code(), Code::kUnavailable) << second.ToString();
+  EXPECT_EQ(second.message(), "cannot bind metrics endpoint on " + taken);
 }
 
 }  // namespace
