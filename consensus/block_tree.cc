@@ -14,6 +14,13 @@ bool BlockTree::full() const {
   return blocks_.size() >= kBlockTreeBlocksMax;
 }
 
+std::vector<BlockId> BlockTree::ids() const {
+  std::vector<BlockId> out;
+  out.reserve(blocks_.size());
+  for (const auto& [id, block] : blocks_) out.push_back(id);
+  return out;
+}
+
 const Block* BlockTree::Find(const BlockId& id) const {
   if (id == root_id_) return &root_;
   auto it = blocks_.find(id);

@@ -23,6 +23,7 @@ class BlockTree {
   const BlockId& root_id() const { return root_id_; }
   size_t size() const { return blocks_.size(); }
   size_t payload_bytes() const { return payload_bytes_; }
+  std::vector<BlockId> ids() const;  // ascending, root excluded
   bool full() const;
 
   // nullptr when unknown. The root is found too.

@@ -548,6 +548,7 @@ bool Engine::SyncBlockCertified(const SyncResponse& r, size_t i, const BlockId& 
   if (i + 1 >= r.blocks.size()) return false;
   const QuorumCert& qc = r.blocks[i + 1].qc;
   if (qc.block_id != id || qc.round != r.blocks[i].round) return false;
+  if (CertifiesSyncBlocksByParentLink()) return true;  // a planted bug
   if (!checker_.CheckQc(qc)) {
     Drop(DropReason::kBadCertificate);
     return false;

@@ -90,13 +90,19 @@ class Engine {
   // sync requests from its store off the event loop: it takes these, and the tip height,
   // under the loop's lock, and the committed blocks from the store without it.
   std::vector<Block> UncommittedPath(const BlockId& target) const;
+  // The uncommitted blocks held (ids ascending) and their payload bytes, within
+  // kBlockTreeBlocksMax / kBlockTreeBytesMax: for bound checks and metrics.
+  std::vector<BlockId> UncommittedIds() const { return tree_.ids(); }
+  size_t uncommitted_bytes() const { return tree_.payload_bytes(); }
 
  protected:
-  // Two seams, and the only ones: tests/sim overrides them (PlantedBugEngine) to break a
-  // safety rule on purpose and prove that the simulator notices. The engine that ships
-  // keeps the rules: never a second vote in a round, commit only on a 2-chain.
+  // The seams, and the only ones: tests/sim overrides them (PlantedBugEngine) to break a
+  // rule on purpose and prove that the simulator notices. The engine that ships keeps the
+  // rules: never a second vote in a round, commit only on a 2-chain, and a synced block is
+  // certified only by a QC that verifies.
   virtual bool MayVoteAgainInRound() const { return false; }
   virtual bool CommitsOnOneChain() const { return false; }
+  virtual bool CertifiesSyncBlocksByParentLink() const { return false; }
 
  private:
   struct PendingVote {

@@ -1,5 +1,7 @@
 #include "node/validator/proposal_check.h"
 
+#include <google/protobuf/unknown_field_set.h>
+
 #include <string>
 
 #include "ledger/check.h"
@@ -20,6 +22,14 @@ Status Local(const Status& status, const std::string& what) {
   return IsRefusal(s) ? Status::Internal(s.message()) : s;
 }
 
+// A malformed signature (INVALID_ARGUMENT, e.g. a P-256 r of zero) is as much the proposer's
+// fault as one that does not verify: were it a local failure, a Byzantine leader could halt
+// every honest validator with one such transaction.
+bool IsSignerRefusal(const Status& signer) {
+  return signer.code() == Code::kUnauthenticated || signer.code() == Code::kPermissionDenied ||
+         signer.code() == Code::kInvalidArgument;
+}
+
 Result<DecodedBlock> DecodePayload(const ProposalInput& in) {
   if (in.payload.size() > kBlockSizeBytesMax) {
     return Refuse("payload of " + std::to_string(in.payload.size()) + " bytes exceeds " +
@@ -32,9 +42,14 @@ Result<DecodedBlock> DecodePayload(const ProposalInput& in) {
   if (proposed.signatures_size() != 0 || !proposed.certificate().empty()) {
     return Refuse("payload carries signatures or a certificate");
   }
-  if (proposed.SerializeAsString() != std::string_view(reinterpret_cast<const char*>(
-                                          in.payload.data()),
-                                      in.payload.size())) {
+  // Unknown fields survive the round trip below, but not the store: a committed block's
+  // payload is rebuilt from {header, txs} (ConsensusBlockOf) and would no longer hash to
+  // its certificate, so no honest validator could restart or serve it.
+  if (!proposed.GetReflection()->GetUnknownFields(proposed).empty()) {
+    return Refuse("payload is not in canonical encoding: it carries unknown fields");
+  }
+  if (proposed.SerializeAsString() !=
+      std::string_view(reinterpret_cast<const char*>(in.payload.data()), in.payload.size())) {
     return Refuse("payload is not in canonical encoding");
   }
   Result<DecodedBlock> decoded = DecodeBlock(proposed);
@@ -75,7 +90,9 @@ Status CheckResultClaim(const ProposalInput& in, const DecodedBlock& block, Prop
                   std::to_string(view.ExecutedHeight()) + ")");
   }
   Result<Hash> root = view.ResultRootAt(claimed);
-  if (!root.ok()) return Local(root.status(), "reading the result root of " + std::to_string(claimed));
+  if (!root.ok()) {
+    return Local(root.status(), "reading the result root of " + std::to_string(claimed));
+  }
   if (root->ToBinaryString() != block.header.prev_result_root()) {
     return Refuse("result root of block " + std::to_string(claimed) + " differs from this node's");
   }
@@ -94,9 +111,7 @@ Status CheckTransactions(const ProposalInput& in, const DecodedBlock& block, Pro
     if (*committed) return Refuse("tx " + tx.id.ShortHex() + " is already committed");
     if (view.AdmittedHere(tx)) continue;  // its signature was checked at admission
     Status signer = view.CheckSigner(tx);
-    if (signer.code() == Code::kUnauthenticated || signer.code() == Code::kPermissionDenied) {
-      return Refuse("tx " + tx.id.ShortHex() + ": " + signer.message());
-    }
+    if (IsSignerRefusal(signer)) return Refuse("tx " + tx.id.ShortHex() + ": " + signer.message());
     if (!signer.ok()) return Local(signer, "checking the signer of tx " + tx.id.ShortHex());
   }
   return Status::Ok();

@@ -7,8 +7,9 @@
 // the same code.
 //
 // The payload must be, in order:
-//   at most kBlockSizeBytesMax bytes, a v1::Block in canonical encoding (a committed block
-//     is stored as parsed and rebuilt from that for peers, so its bytes must round-trip),
+//   at most kBlockSizeBytesMax bytes, a v1::Block in canonical encoding without unknown
+//     fields (a committed block is stored as parsed and its payload rebuilt from {header,
+//     txs} for peers, so its bytes must round-trip),
 //     without signatures or a certificate, that DecodeBlock accepts;
 //   the block the consensus block names: its hash is the payload digest, its height, round
 //     and proposer are the consensus block's;
@@ -52,8 +53,10 @@ class ProposalView {
   virtual Result<bool> IsCommitted(const Hash& tx_id) const = 0;
   // True when exactly this transaction was admitted here (its signature was verified).
   virtual bool AdmittedHere(const DecodedTransaction& tx) const = 0;
-  // An active member key signed it: UNAUTHENTICATED or PERMISSION_DENIED when not, any
-  // other code when the state could not be read.
+  // An active member key signed it: UNAUTHENTICATED or PERMISSION_DENIED when not,
+  // INVALID_ARGUMENT when the signature is malformed (all three refuse the proposal); any
+  // other code when the state could not be read (so a local failure must never be
+  // INVALID_ARGUMENT here).
   virtual Status CheckSigner(const DecodedTransaction& tx) = 0;
 };
 

@@ -51,7 +51,9 @@ Result<consensus::SyncResponse> SyncServer::Answer(const consensus::SyncRequest&
   uint64_t h = request.committed_height + 1;
   for (; h <= tip_height; ++h) {
     Result<v1::Block> stored = store_.GetBlock(h);
-    if (!stored.ok()) return stored.status().WithContext("serving sync: block " + std::to_string(h));
+    if (!stored.ok()) {
+      return stored.status().WithContext("serving sync: block " + std::to_string(h));
+    }
     Result<consensus::Block> block = consensus::ConsensusBlockOf(*stored);
     if (!block.ok()) {
       return Status::DataLoss("serving sync: stored block " + std::to_string(h) +
@@ -73,12 +75,17 @@ Result<std::optional<int64_t>> SyncServer::ServeDue() {
     std::optional<int64_t> next_due;
     {
       std::lock_guard lock(mu_);
-      for (size_t p = 0; p < peers_.size(); ++p) {
+      // Peers in turn from the one after the last served: when serving takes longer than
+      // a peer's budget, the lowest index would otherwise always be due first, and a peer
+      // that keeps its queue full would starve the others.
+      for (size_t i = 0; i < peers_.size(); ++i) {
+        const size_t p = (next_peer_ + i) % peers_.size();
         PeerState& peer = peers_[p];
         if (peer.queue.empty()) continue;
         if (peer.next_allowed_ms <= now && !due) {
           due.emplace(p, peer.queue.front());
           peer.queue.pop_front();
+          next_peer_ = (p + 1) % peers_.size();
         } else {
           const int64_t at = std::max(peer.next_allowed_ms, now);
           next_due = next_due ? std::min(*next_due, at) : at;
@@ -92,9 +99,9 @@ Result<std::optional<int64_t>> SyncServer::ServeDue() {
     frame.set_consensus(std::string(encoded.begin(), encoded.end()));
     transport_.Send(due->first, frame);
     // The peer's next request waits for its share of requests and of bytes per second.
-    const int64_t cost_ms = static_cast<int64_t>(std::max<uint64_t>(
-        1000 / limits_.requests_per_peer_per_second,
-        encoded.size() * 1000 / limits_.bytes_per_peer_per_second));
+    const int64_t cost_ms = static_cast<int64_t>(
+        std::max<uint64_t>(1000 / limits_.requests_per_peer_per_second,
+                           encoded.size() * 1000 / limits_.bytes_per_peer_per_second));
     std::lock_guard lock(mu_);
     PeerState& peer = peers_[due->first];
     peer.next_allowed_ms = std::max(peer.next_allowed_ms, now) + cost_ms;

@@ -7,8 +7,9 @@
 // A response holds at most kSyncBlocksMax blocks and kSyncResponseBytesMax bytes.
 //
 // Each peer gets a bounded queue (more requests are dropped and counted) and a budget of
-// requests and response bytes per second, so a peer that floods requests costs this node a
-// bounded share of its disk and bandwidth and cannot starve the others.
+// requests and response bytes per second, and due peers are served in turn, so a peer that
+// floods requests costs this node a bounded share of its disk and bandwidth and cannot
+// starve the others (even when serving is slower than the budget).
 // A store failure while serving is local: ServeDue returns it and the node halts.
 // Thread-safe.
 #pragma once
@@ -70,6 +71,7 @@ class SyncServer {
   const SyncServerLimits limits_;
   mutable std::mutex mu_;
   std::vector<PeerState> peers_;  // guarded by mu_
+  size_t next_peer_ = 0;          // the peer ServeDue looks at first; guarded by mu_
   uint64_t served_ = 0;
   uint64_t dropped_ = 0;
 };

@@ -89,7 +89,8 @@ ValidatorCore::ValidatorCore(Store& store, Mempool& mempool, CommitFeed& feed,
   // Doubling stops at 8x: after a halt (a quorum down), rounds resume within a few seconds
   // of the validators coming back instead of waiting out a minute-long timer.
   config.round_timeout_ms_max = options_.round_timeout_ms * 8;
-  engine_ = std::make_unique<Engine>(config, signer_, verifier_);
+  engine_ = options_.make_engine ? options_.make_engine(config, signer_, verifier_)
+                                 : std::make_unique<Engine>(config, signer_, verifier_);
 }
 
 ValidatorCore::~ValidatorCore() = default;
@@ -156,9 +157,13 @@ void ValidatorCore::OnTick() {
 int64_t ValidatorCore::NextWakeMs(int64_t idle_ms) const {
   int64_t at = clock_.SteadyMs() + idle_ms;
   if (timer_) at = std::min(at, timer_->second);
-  if (payload_request_) {
-    at = std::min(at, payload_request_->since_ms +
-                          static_cast<int64_t>(options_.batch.block_interval_ms));
+  if (payload_request_ && engine_->FindBlock(payload_request_->parent_id) != nullptr) {
+    // When the batching decision can next change by itself: the block interval, then the
+    // idle interval (a transaction arriving in between is an event of its own).
+    const int64_t since = payload_request_->since_ms;
+    const int64_t interval = since + static_cast<int64_t>(options_.batch.block_interval_ms);
+    const int64_t idle = since + static_cast<int64_t>(options_.batch.idle_block_interval_ms);
+    at = std::min(at, clock_.SteadyMs() < interval ? interval : idle);
   }
   return at;
 }
@@ -331,7 +336,8 @@ bool ValidatorCore::CheckPayload(const consensus::ValidatePayload& v) {
   in.ancestor_tx_ids = &*ancestors;
   in.chain_id = genesis_.genesis.chain_id();
   in.now_ms = clock_.WallMs();
-  Result<DecodedBlock> checked = CheckProposal(in, *view_);
+  Result<DecodedBlock> checked =
+      options_.check_proposal ? options_.check_proposal(in, *view_) : CheckProposal(in, *view_);
   if (!checked.ok()) {
     if (!IsRefusal(checked.status())) {
       Fail(checked.status());

@@ -42,6 +42,7 @@
 #include "node/validator/mempool.h"
 #include "node/validator/peer_transport.h"
 #include "node/validator/proposal_builder.h"
+#include "node/validator/proposal_check.h"
 
 namespace tadori {
 
@@ -52,6 +53,15 @@ struct ValidatorOptions {
   // Told, for each committed block, the seconds from first seeing it to its commit (the
   // daemon exports it as a histogram); unset, nothing is measured.
   std::function<void(double seconds)> observe_commit_latency;
+
+  // Test seams, left empty by tadorid (the engine is consensus::Engine, proposals are
+  // checked by CheckProposal): the whole-validator simulator plants bugs through them to
+  // prove that its checks catch a broken rule.
+  std::function<std::unique_ptr<consensus::Engine>(const consensus::EngineConfig&,
+                                                   const consensus::Signer&,
+                                                   const consensus::SignatureVerifier&)>
+      make_engine;
+  std::function<Result<DecodedBlock>(const ProposalInput&, ProposalView&)> check_proposal;
 };
 
 class ValidatorCore {

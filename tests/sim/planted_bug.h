@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string_view>
 
 #include "consensus/engine.h"
 
@@ -14,7 +16,13 @@ enum class PlantedBug : uint8_t {
   kNone = 0,
   kVoteTwiceInRound = 1,  // ignores last_voted_round for a second proposal
   kCommitOnOneChain = 2,  // commits a block as soon as it has a QC (no 2-chain)
+  // Whole-validator bugs (tests/sim/node_sim.h):
+  kSyncByParentLink = 3,  // a synced block counts as certified when the next one names it
+  kUncheckedResultClaim = 4,  // a result claim above this node's execution is not checked
 };
+
+std::string_view PlantedBugName(PlantedBug bug);
+std::optional<PlantedBug> ParsePlantedBug(std::string_view name);
 
 // An engine with `bug` planted (the plain engine for kNone). `signer` and `verifier` must
 // outlive it.

@@ -1,7 +1,8 @@
-// tadori-sim: runs the consensus simulator over a range of seeds, or replays one.
+// tadori-sim: runs the consensus simulator over a range of seeds, or replays one; with
+// --whole, the whole-validator simulator (tests/sim/node_sim.h) instead.
 //
-//   tadori-sim --seeds N --first-seed S [--nodes n] [--byzantine f] [--twins] [--mix m]
-//   tadori-sim --seed S --trace [same options as printed in a failure's replay line]
+//   tadori-sim [--whole] --seeds N --first-seed S [--nodes n] [--byzantine f] [--mix m]
+//   tadori-sim [--whole] --seed S --trace [same options as printed in a failure's replay line]
 // Ends with one summary line containing "seeds: N" and "violations: K"; exits 1 when K > 0.
 #include <CLI/CLI.hpp>
 
@@ -9,6 +10,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "tests/sim/node_sim.h"
 #include "tests/sim/simulator.h"
 
 int main(int argc, char** argv) {
@@ -35,9 +37,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 21));
   app.add_flag("--twins", twins, "one identity runs as two honest instances (the f faulty)");
   app.add_option("--mix", mix_name, "calm|lossy|partitions|crashes|chaos (default: seed)");
-  app.add_option("--planted-bug", bug_name, "none|vote-twice|commit-one-chain (tests only)");
+  app.add_option("--planted-bug", bug_name,
+                 "none|vote-twice|commit-one-chain|sync-by-parent-link|unchecked-result-claim");
   app.add_option("--safety-ms", safety_ms, "simulated length of the fault phase");
   app.add_option("--liveness-ms", liveness_ms, "bound on commits after GST");
+  bool whole = false;
+  app.add_flag("--whole", whole, "whole validators (store, chaincode, sync) instead of engines");
   bool no_vote_check = false;
   app.add_flag("--no-vote-check", no_vote_check,
                "do not flag honest double votes; only agreement, integrity, validity, liveness");
@@ -71,7 +76,31 @@ int main(int argc, char** argv) {
   auto started = std::chrono::steady_clock::now();
   uint64_t violations = 0;
   uint64_t commits = 0;
-  for (uint64_t s = first_seed; s < first_seed + seeds; ++s) {
+  for (uint64_t s = first_seed; s < first_seed + seeds && whole; ++s) {
+    tadori::sim::NodeSimOptions options;
+    options.seed = s;
+    options.nodes = base.nodes;
+    options.byzantine = base.byzantine;
+    options.mix = base.mix;
+    options.planted_bug = base.planted_bug;
+    if (app.count("--safety-ms") != 0) options.safety_phase_ms = safety_ms;
+    if (app.count("--liveness-ms") != 0) options.liveness_phase_ms = liveness_ms;
+    tadori::sim::NodeSimResult r =
+        tadori::sim::RunNodeSimulation(options, trace && single_seed ? &std::cout : nullptr);
+    commits += r.min_honest_height;
+    if (!r.ok()) {
+      ++violations;
+      std::cout << "FAIL seed " << s << ": " << r.violations.front()
+                << "\n  replay: " << r.ReplayCommand() << "\n";
+    } else if (single_seed) {
+      std::cout << "seed " << s << " ok: nodes " << r.nodes << " byzantine " << r.byzantine
+                << " mix " << tadori::sim::FaultMixName(r.mix) << " height "
+                << r.min_honest_height << " acknowledged txs " << r.acknowledged_txs
+                << " crashes " << r.crashes << " wipes " << r.wipes << " messages "
+                << r.messages << " end " << r.end_time_ms << "ms\n";
+    }
+  }
+  for (uint64_t s = first_seed; s < first_seed + seeds && !whole; ++s) {
     SimOptions options = base;
     options.seed = s;
     tadori::sim::SimResult r =
@@ -90,9 +119,9 @@ int main(int argc, char** argv) {
   }
   double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::printf(
-      "tadori-sim summary: seeds: %llu violations: %llu first-seed: %llu "
+      "tadori-sim%s summary: seeds: %llu violations: %llu first-seed: %llu "
       "honest-commits: %llu wall: %.1fs\n",
-      static_cast<unsigned long long>(seeds), static_cast<unsigned long long>(violations),
+      whole ? " --whole" : "", static_cast<unsigned long long>(seeds), static_cast<unsigned long long>(violations),
       static_cast<unsigned long long>(first_seed), static_cast<unsigned long long>(commits),
       wall_s);
   return violations > 0 ? 1 : 0;

@@ -39,26 +39,6 @@ std::optional<FaultMix> ParseFaultMix(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view PlantedBugName(PlantedBug bug) {
-  switch (bug) {
-    case PlantedBug::kNone:
-      return "none";
-    case PlantedBug::kVoteTwiceInRound:
-      return "vote-twice";
-    case PlantedBug::kCommitOnOneChain:
-      return "commit-one-chain";
-  }
-  return "unknown";
-}
-
-std::optional<PlantedBug> ParsePlantedBug(std::string_view name) {
-  for (PlantedBug b :
-       {PlantedBug::kNone, PlantedBug::kVoteTwiceInRound, PlantedBug::kCommitOnOneChain}) {
-    if (PlantedBugName(b) == name) return b;
-  }
-  return std::nullopt;
-}
-
 std::string SimResult::ReplayCommand() const {
   std::ostringstream s;
   s << "tadori-sim --seed " << seed << " --nodes " << nodes << " --byzantine " << byzantine

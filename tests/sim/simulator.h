@@ -32,8 +32,6 @@ inline constexpr int kFaultMixCount = 5;
 std::string_view FaultMixName(FaultMix mix);
 std::optional<FaultMix> ParseFaultMix(std::string_view name);
 
-std::string_view PlantedBugName(PlantedBug bug);
-std::optional<PlantedBug> ParsePlantedBug(std::string_view name);
 
 struct SimOptions {
   uint64_t seed = 1;
