@@ -52,6 +52,21 @@ std::string Tagged(char tag, const Hash& hash) {
 
 }  // namespace
 
+const std::vector<KeyKind>& KeyKinds() {
+  static const std::vector<KeyKind> kinds = {
+      {kBlockTag, "block by height"},
+      {kHeightByHashTag, "height by block hash"},
+      {kResultsTag, "execution results by height"},
+      {kResultRootTag, "result root by height"},
+      {kPendingBlockTag, "consensus block voted for, not yet committed"},
+      {kTxLocatorTag, "transaction locator by id"},
+      {kStateTag, "chaincode state"},
+      {kIndexTag, "query index entries"},
+      {kMetaTag, "metadata: genesis, genesis hash, head, safety state"},
+  };
+  return kinds;
+}
+
 std::string EncodeHeight(uint64_t height) {
   Bytes b;
   PutUint64BE(b, height);

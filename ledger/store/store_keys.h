@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ledger/hash.h"
 
@@ -23,6 +24,15 @@ std::string State(std::string_view chaincode_key);
 std::string Index(std::string_view index_key);
 // The prefix every index key starts with; Index("") == IndexPrefix().
 std::string IndexPrefix();
+
+// Every kind of key, by tag, with what it holds: the one list that docs/ARCHITECTURE.md's
+// storage table is checked against (tests/unit/ledger/storage_layout_test.cc). A new kind
+// of key gets its tag here first.
+struct KeyKind {
+  char tag;
+  std::string_view holds;
+};
+const std::vector<KeyKind>& KeyKinds();
 
 std::string MetaGenesis();
 std::string MetaGenesisHash();
