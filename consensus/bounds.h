@@ -45,7 +45,7 @@ static_assert(kBlockTreeBytesMax >= 4 * kSyncResponseBytesMax, "sync batches fit
 
 // A validator that lost its safety state votes again only after seeing a certificate this
 // many rounds above the first it heard (step.h, Started::safety_state_lost).
-inline constexpr uint64_t kRecoveryRounds = 2;
+inline constexpr uint64_t kRecoveryRounds = 1;
 static_assert(kSyncBlocksMax * 4 <= kBlockTreeBlocksMax, "a sync batch fits with room to spare");
 
 // Recently verified certificates remembered, so a QC seen many times is checked once.

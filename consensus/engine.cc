@@ -526,10 +526,14 @@ void Engine::RequestFetch(ValidatorIndex peer, const BlockId& target, bool every
 // Recovery. A validator that lost its safety state (step.h) cannot know in which rounds it
 // voted before. It stays out of votes until a verified certificate at least kRecoveryRounds
 // above the first one it heard shows that the network has moved on while it listened, and
-// then takes as voted every round up to the one that certificate opens. Certificates cannot
-// be forged, so no peer can end the wait with a round the network has not reached; old ones
-// replayed to it only lengthen the wait. This narrows, but cannot close, the window in which
-// a validator with a lost disk could vote twice: such a node counts among the f faulty.
+// takes every round up to that certificate's as voted: it votes again from the round the
+// certificate opens. If the first certificate it heard was at least the one that let it
+// vote last before the loss (r* - 1 for its last vote in r*), it never votes twice in a
+// round. Certificates cannot be forged, so no peer can end the wait with a round the network
+// has not reached; stale ones replayed to it can shorten the margin, which is why this
+// narrows, but cannot close, the window in which a validator with a lost disk could vote
+// twice: such a node counts among the f faulty. A brand-new network pays one round timeout
+// (every validator starts this way, and the first timeout certificate ends the wait).
 void Engine::RecoverOnCertificate(Round certificate_round) {
   if (!recovering_) return;
   if (!recovery_floor_) {
@@ -538,7 +542,7 @@ void Engine::RecoverOnCertificate(Round certificate_round) {
   }
   if (certificate_round < *recovery_floor_) return;
   recovering_ = false;
-  safety_.last_voted_round = std::max(safety_.last_voted_round, certificate_round + 1);
+  safety_.last_voted_round = std::max(safety_.last_voted_round, certificate_round);
   out_.push_back(PersistSafety{safety_});
 }
 

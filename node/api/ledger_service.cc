@@ -1,34 +1,69 @@
 #include "node/api/ledger_service.h"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <optional>
 
-#include "ledger/limits.h"
 #include "ledger/block.h"
+#include "ledger/limits.h"
 #include "node/net/grpc_status.h"
 
 namespace tadori {
 
 namespace {
 constexpr uint32_t kSubmitWaitMsDefault = 10'000;
-constexpr auto kStreamPollInterval = std::chrono::milliseconds(500);
+
+// A place among at most `max` calls of one kind, held for the length of a call.
+class CallPlace {
+ public:
+  CallPlace(std::atomic<size_t>& in_use, size_t max) : in_use_(in_use) {
+    size_t now = in_use_.load();
+    do {
+      if (now >= max) return;
+    } while (!in_use_.compare_exchange_weak(now, now + 1));
+    held_ = true;
+  }
+  ~CallPlace() {
+    if (held_) in_use_--;
+  }
+  CallPlace(const CallPlace&) = delete;
+  CallPlace& operator=(const CallPlace&) = delete;
+  bool held() const { return held_; }
+
+ private:
+  std::atomic<size_t>& in_use_;
+  bool held_ = false;
+};
 }  // namespace
 
 LedgerService::LedgerService(LedgerServiceContext ctx)
     : ctx_(std::move(ctx)), admission_(ctx_.genesis.genesis.chain_id(), ctx_.store, ctx_.mempool) {}
 
-grpc::Status LedgerService::Submit(grpc::ServerContext*, const v1::SubmitRequest* request,
+grpc::Status LedgerService::Submit(grpc::ServerContext* context, const v1::SubmitRequest* request,
                                    v1::SubmitResponse* response) {
   if (!request->has_tx()) return ToGrpc(tadori::Status::InvalidArgument("tx is required"));
   if (request->wait_timeout_ms() > kSubmitWaitMsMax) {
     return ToGrpc(tadori::Status::InvalidArgument("wait_timeout_ms is at most " +
                                                   std::to_string(kSubmitWaitMsMax)));
   }
+  const bool wait = request->wait_for_commit();
+  // Taken before admission: a refused Submit must leave nothing behind, so that the client
+  // can send the same transaction again.
+  CallPlace place(submits_waiting_, wait ? ctx_.submit_waiters_max : SIZE_MAX);
+  if (!place.held()) {
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                        std::to_string(ctx_.submit_waiters_max) +
+                            " submits are already waiting for a commit; retry later or submit "
+                            "without wait_for_commit");
+  }
   auto admitted = admission_.Check(request->tx());
   if (!admitted.ok()) return ToGrpc(admitted.status());
   const Hash id = admitted->id;
   response->set_tx_id(id.ToBinaryString());
 
-  const bool wait = request->wait_for_commit();
+  // This watch holds the outcome for the whole wait; each slice below adds and releases one.
   if (wait) ctx_.feed.Watch(id);
   tadori::Status added = ctx_.mempool.Add(std::move(*admitted));
   if (!added.ok()) {
@@ -40,8 +75,19 @@ grpc::Status LedgerService::Submit(grpc::ServerContext*, const v1::SubmitRequest
 
   const uint32_t wait_ms =
       request->wait_timeout_ms() == 0 ? kSubmitWaitMsDefault : request->wait_timeout_ms();
-  auto deadline = CommitFeed::Clock::now() + std::chrono::milliseconds(wait_ms);
-  auto outcome = ctx_.feed.Wait(id, deadline);
+  const auto deadline = CommitFeed::Clock::now() + std::chrono::milliseconds(wait_ms);
+  // Waits in slices so that a client that went away gives its place back soon.
+  std::optional<CommitFeed::TxOutcome> outcome;
+  for (;;) {
+    const auto slice_end = std::min(deadline, CommitFeed::Clock::now() + kCancelPollInterval);
+    ctx_.feed.Watch(id);
+    outcome = ctx_.feed.Wait(id, slice_end);
+    if (outcome || slice_end >= deadline || ctx_.feed.shut_down() || context->IsCancelled()) {
+      break;
+    }
+  }
+  ctx_.feed.Unwatch(id);
+  if (!outcome && context->IsCancelled()) return grpc::Status::CANCELLED;
   if (!outcome) {
     return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
                         "transaction " + id.Hex() + " is pending; not committed within " +
@@ -136,6 +182,13 @@ grpc::Status LedgerService::GetBlock(grpc::ServerContext*, const v1::GetBlockReq
 grpc::Status LedgerService::StreamBlocks(grpc::ServerContext* context,
                                          const v1::StreamBlocksRequest* request,
                                          grpc::ServerWriter<v1::GetBlockResponse>* writer) {
+  CallPlace place(block_streams_open_, ctx_.block_streams_max);
+  if (!place.held()) {
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                        std::to_string(ctx_.block_streams_max) +
+                            " StreamBlocks calls are already open; retry later or close a stream "
+                            "you no longer read");
+  }
   uint64_t next = std::max<uint64_t>(request->from_height(), 1);
   while (!context->IsCancelled() && !ctx_.feed.shut_down()) {
     const uint64_t head = ctx_.store.Height();
@@ -146,7 +199,7 @@ grpc::Status LedgerService::StreamBlocks(grpc::ServerContext* context,
       if (!writer->Write(block)) return grpc::Status::OK;  // client went away
       ++next;
     }
-    ctx_.feed.WaitForHeightAbove(next - 1, CommitFeed::Clock::now() + kStreamPollInterval);
+    ctx_.feed.WaitForHeightAbove(next - 1, CommitFeed::Clock::now() + kCancelPollInterval);
   }
   if (ctx_.feed.shut_down()) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "node stopping");
   return grpc::Status::CANCELLED;

@@ -3,9 +3,17 @@
 // Every handler validates its request and answers with the most specific gRPC status and
 // a message; no request can change committed data other than by a transaction that passes
 // admission and is then committed by the validator.
+//
+// Calls that wait (Submit with wait_for_commit, StreamBlocks) each hold a server thread for
+// as long as they wait, so their number is capped: beyond the cap the call is answered at
+// once with RESOURCE_EXHAUSTED, saying what is full and what to do. A waiting call whose
+// client goes away (cancelled, deadline passed, connection lost) gives its place back within
+// kCancelPollInterval.
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <cstddef>
 #include <functional>
 #include <string>
 
@@ -18,6 +26,17 @@
 
 namespace tadori {
 
+// Submits with wait_for_commit waiting at once, each holding a thread for up to
+// kSubmitWaitMsMax. 1,024: the load generator's largest run (tools/loadgen kClientsMax
+// clients, each with one waiting Submit) keeps working against a single node, as in
+// docs/BENCHMARKS.md, while thousands more cannot each take a thread.
+inline constexpr size_t kSubmitCommitWaitersMax = 1024;
+// StreamBlocks calls open at once. Their readers are followers (indexers, mirrors,
+// dashboards), a handful per node; 64 leaves room for reconnects while they overlap.
+inline constexpr size_t kBlockStreamsMax = 64;
+// How soon a waiting call notices that its client went away.
+inline constexpr std::chrono::milliseconds kCancelPollInterval{500};
+
 struct LedgerServiceContext {
   Store& store;
   Mempool& mempool;
@@ -29,6 +48,9 @@ struct LedgerServiceContext {
   std::function<void(const v1::SignedTransaction&)> on_admitted;
   // Adds what the validator knows (round, peers, syncing) to Status answers. May be empty.
   std::function<void(v1::StatusResponse&)> fill_status;
+  // Caps on waiting calls (tests use small ones; 0 refuses every waiting call).
+  size_t submit_waiters_max = kSubmitCommitWaitersMax;
+  size_t block_streams_max = kBlockStreamsMax;
 };
 
 class LedgerService final : public v1::Ledger::Service {
@@ -47,11 +69,17 @@ class LedgerService final : public v1::Ledger::Service {
   grpc::Status Status(grpc::ServerContext* context, const v1::StatusRequest* request,
                       v1::StatusResponse* response) override;
 
+  // Calls holding a capped place now (for metrics and tests).
+  size_t submits_waiting() const { return submits_waiting_.load(); }
+  size_t block_streams_open() const { return block_streams_open_.load(); }
+
  private:
   tadori::Status FillBlock(uint64_t height, v1::GetBlockResponse* response) const;
 
   LedgerServiceContext ctx_;
   Admission admission_;
+  std::atomic<size_t> submits_waiting_{0};
+  std::atomic<size_t> block_streams_open_{0};
 };
 
 }  // namespace tadori

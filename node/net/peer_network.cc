@@ -17,9 +17,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "consensus/bounds.h"
-#include "node/net/grpc_status.h"
 #include "ledger/certificates.h"
+#include "node/net/grpc_status.h"
 #include "tadori/v1/peer.grpc.pb.h"
 
 namespace tadori {
@@ -36,6 +35,8 @@ std::string_view PeerRefusalName(PeerRefusal reason) {
       return "genesis_mismatch";
     case PeerRefusal::kQueueOverflow:
       return "queue_overflow";
+    case PeerRefusal::kHelloTimeout:
+      return "hello_timeout";
     case PeerRefusal::kCount:
       break;
   }
@@ -45,10 +46,8 @@ std::string_view PeerRefusalName(PeerRefusal reason) {
 namespace {
 
 constexpr uint32_t kProtocolVersion = 1;
-// The largest consensus message plus room for the frame around it and for transaction
-// gossip batches.
-constexpr int kMessageSizeMax = static_cast<int>(consensus::kMessageBytesMax + (1 << 20));
-static_assert(consensus::kMessageBytesMax + (1 << 20) < (size_t{1} << 31));
+static_assert(kPeerFrameBytesMax < (size_t{1} << 31), "gRPC message sizes are ints");
+constexpr int kMessageSizeMax = static_cast<int>(kPeerFrameBytesMax);
 constexpr auto kBackoffInitial = std::chrono::milliseconds(100);
 constexpr auto kBackoffMax = std::chrono::milliseconds(5000);
 // Keepalive pings every 2 s, answered within 2 s: a peer that vanished without closing its
@@ -60,6 +59,11 @@ constexpr int kKeepaliveTimeoutMs = 2000;
 constexpr auto kShutdownGrace = std::chrono::milliseconds(500);
 
 using Frame = std::shared_ptr<const v1::PeerFrame>;
+// A frame in a peer's outbound queue with its serialized size, counted once when queued.
+struct QueuedFrame {
+  Frame frame;
+  size_t bytes = 0;
+};
 
 // Whether `key_pem` parses and is the key of `cert_pem`; gRPC would only say so at the
 // first handshake, as an opaque failure.
@@ -103,8 +107,9 @@ struct PeerLink {
 
   std::mutex mu;
   std::condition_variable cv;
-  std::deque<Frame> queue;  // guarded by mu
-  bool closed = false;      // guarded by mu
+  std::deque<QueuedFrame> queue;  // guarded by mu
+  size_t queued_bytes = 0;        // guarded by mu; the sum of queue[i].bytes
+  bool closed = false;            // guarded by mu
 };
 
 struct PeerNetwork::Impl final : public v1::Peer::Service {
@@ -126,6 +131,18 @@ struct PeerNetwork::Impl final : public v1::Peer::Service {
   // that Stop() can cut them all. Guarded by mu.
   std::map<uint64_t, std::function<void()>> calls;
   uint64_t next_call_id = 0;  // guarded by mu
+
+  // Streams still in their Hello exchange, by call id, each cut by the watchdog thread at its
+  // deadline. Guarded by mu.
+  struct HelloWatch {
+    std::chrono::steady_clock::time_point deadline;
+    std::function<void()> cancel;
+    std::string who;  // for the log: the peer and its address
+    bool expired = false;
+  };
+  std::map<uint64_t, HelloWatch> hello_watches;
+  std::condition_variable hello_cv;  // wakes the watchdog: a new watch, or stopping
+  std::thread hello_watchdog;
 
   std::unique_ptr<grpc::Server> server;
   std::vector<std::thread> dialers;
@@ -194,6 +211,72 @@ struct PeerNetwork::Impl final : public v1::Peer::Service {
     calls.erase(id);
   }
 
+  // Starts the Hello deadline of call `call` (its RegisterCall id): `cancel` runs at the
+  // deadline unless EndHelloWatch came first.
+  void StartHelloWatch(uint64_t call, std::function<void()> cancel, std::string who) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      hello_watches[call] = HelloWatch{std::chrono::steady_clock::now() + options.hello_timeout,
+                                       std::move(cancel), std::move(who)};
+    }
+    hello_cv.notify_one();
+  }
+  // Ends the watch; true when the deadline had already passed (the call was cancelled, and
+  // the Hello exchange counts as failed even if it completed meanwhile).
+  bool EndHelloWatch(uint64_t call) {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = hello_watches.find(call);
+    if (it == hello_watches.end()) return false;
+    bool expired = it->second.expired;
+    hello_watches.erase(it);
+    return expired;
+  }
+  // Ends a call's Hello watch however the call leaves its scope.
+  class HelloWatchScope {
+   public:
+    HelloWatchScope(Impl& impl, uint64_t call) : impl_(impl), call_(call) {}
+    ~HelloWatchScope() { End(); }
+    HelloWatchScope(const HelloWatchScope&) = delete;
+    HelloWatchScope& operator=(const HelloWatchScope&) = delete;
+    bool End() {  // EndHelloWatch, once
+      if (!open_) return expired_;
+      open_ = false;
+      expired_ = impl_.EndHelloWatch(call_);
+      return expired_;
+    }
+
+   private:
+    Impl& impl_;
+    const uint64_t call_;
+    bool open_ = true;
+    bool expired_ = false;
+  };
+
+  void HelloWatchdog() {
+    std::unique_lock<std::mutex> lock(mu);
+    while (!stopping) {
+      auto now = std::chrono::steady_clock::now();
+      auto next = std::chrono::steady_clock::time_point::max();
+      for (auto& [call, watch] : hello_watches) {
+        if (watch.expired) continue;
+        if (watch.deadline <= now) {
+          watch.expired = true;
+          Refuse(PeerRefusal::kHelloTimeout, watch.who + ": no Hello within " +
+                                                 std::to_string(options.hello_timeout.count()) +
+                                                 " ms");
+          watch.cancel();
+        } else {
+          next = std::min(next, watch.deadline);
+        }
+      }
+      if (next == std::chrono::steady_clock::time_point::max()) {
+        hello_cv.wait(lock);
+      } else {
+        hello_cv.wait_until(lock, next);
+      }
+    }
+  }
+
   // After both Hellos: registers the link (replacing an older one to the same peer), runs
   // a writer thread and reads frames on this thread until the stream ends. Returns when
   // the link is down and the writer joined.
@@ -218,7 +301,8 @@ struct PeerNetwork::Impl final : public v1::Peer::Service {
           std::unique_lock<std::mutex> lock(link->mu);
           link->cv.wait(lock, [&] { return link->closed || !link->queue.empty(); });
           if (link->closed) return;
-          frame = std::move(link->queue.front());
+          frame = std::move(link->queue.front().frame);
+          link->queued_bytes -= link->queue.front().bytes;
           link->queue.pop_front();
         }
         if (!stream->Write(*frame)) {
@@ -250,6 +334,7 @@ struct PeerNetwork::Impl final : public v1::Peer::Service {
       std::lock_guard<std::mutex> lock(link->mu);
       link->closed = true;
       link->queue.clear();
+      link->queued_bytes = 0;
     }
     link->cv.notify_all();
     writer.join();
@@ -282,17 +367,24 @@ struct PeerNetwork::Impl final : public v1::Peer::Service {
 
     uint64_t call = RegisterCall([context] { context->TryCancel(); });
     if (call == 0) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "shutting down");
-    grpc::Status status = Accept(context, stream, peer);
+    grpc::Status status = Accept(context, stream, peer, call);
     UnregisterCall(call);
     if (context->IsCancelled()) return grpc::Status::CANCELLED;
     return status;
   }
 
   grpc::Status Accept(grpc::ServerContext* context,
-                      grpc::ServerReaderWriter<v1::PeerFrame, v1::PeerFrame>* stream, size_t peer) {
+                      grpc::ServerReaderWriter<v1::PeerFrame, v1::PeerFrame>* stream, size_t peer,
+                      uint64_t call) {
+    // The deadline covers our Write too: a client that never reads could block it.
+    StartHelloWatch(
+        call, [context] { context->TryCancel(); },
+        "accepted " + ValidatorId(peer) + " at " + context->peer());
+    HelloWatchScope watch(*this, call);
     if (!stream->Write(OwnHello())) return grpc::Status::CANCELLED;
     v1::PeerFrame first;
     if (!stream->Read(&first)) return grpc::Status::CANCELLED;
+    if (watch.End()) return grpc::Status::CANCELLED;
     Status hello = CheckHello(first, peer);
     if (!hello.ok()) return ToGrpc(hello);
     RunLink(peer, stream, [context] { context->TryCancel(); });
@@ -305,6 +397,11 @@ struct PeerNetwork::Impl final : public v1::Peer::Service {
     grpc::ClientContext context;
     uint64_t call = RegisterCall([&context] { context.TryCancel(); });
     if (call == 0) return false;
+    // From the call to the peer's Hello: a server that accepts the connection and then says
+    // nothing must not hold this dialer for ever.
+    StartHelloWatch(
+        call, [&context] { context.TryCancel(); }, "dialled " + ValidatorId(peer));
+    HelloWatchScope watch(*this, call);
     bool hello_done = false;
     auto stream = stub.Connect(&context);
     stream->WaitForInitialMetadata();
@@ -323,7 +420,7 @@ struct PeerNetwork::Impl final : public v1::Peer::Service {
         context.TryCancel();
       } else if (stream->Write(OwnHello())) {
         v1::PeerFrame first;
-        if (stream->Read(&first)) {
+        if (stream->Read(&first) && !watch.End()) {
           if (CheckHello(first, peer).ok()) {
             hello_done = true;
             RunLink(peer, stream.get(), [&context] { context.TryCancel(); });
@@ -335,6 +432,7 @@ struct PeerNetwork::Impl final : public v1::Peer::Service {
     } else {
       context.TryCancel();  // the call failed before reaching a server
     }
+    watch.End();
     grpc::Status finish = stream->Finish();
     // Failed attempts repeat every few seconds while a peer is down: debug only. Refusals
     // were logged where they were counted.
@@ -381,15 +479,25 @@ struct PeerNetwork::Impl final : public v1::Peer::Service {
     }
   }
 
-  void Enqueue(PeerLink& link, const Frame& frame) {
+  // Queues `frame` (`bytes` serialized) for the link, first dropping the oldest frames until
+  // it fits both bounds. A frame that could never be sent (over kPeerFrameBytesMax, so over
+  // the budget too) is dropped itself: writing it would fail and cut the link.
+  void Enqueue(PeerLink& link, const Frame& frame, size_t bytes) {
     {
       std::lock_guard<std::mutex> lock(link.mu);
       if (link.closed) return;
-      if (link.queue.size() >= options.queue_frames_max) {
+      if (bytes > kPeerFrameBytesMax) {
+        Refuse(PeerRefusal::kQueueOverflow);
+        return;
+      }
+      while (!link.queue.empty() && (link.queue.size() >= options.queue_frames_max ||
+                                     link.queued_bytes + bytes > options.queue_bytes_max)) {
+        link.queued_bytes -= link.queue.front().bytes;
         link.queue.pop_front();
         Refuse(PeerRefusal::kQueueOverflow);
       }
-      link.queue.push_back(frame);
+      link.queue.push_back({frame, bytes});
+      link.queued_bytes += bytes;
     }
     link.cv.notify_one();
   }
@@ -404,6 +512,8 @@ struct PeerNetwork::Impl final : public v1::Peer::Service {
       for (auto& [id, cancel] : calls) cancel();
     }
     stop_cv.notify_all();
+    hello_cv.notify_all();
+    if (hello_watchdog.joinable()) hello_watchdog.join();
     if (server) {
       server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
       server->Wait();
@@ -435,6 +545,14 @@ Result<std::unique_ptr<PeerNetwork>> PeerNetwork::Start(PeerNetworkOptions optio
   }
   if (!on_frame) return Status::InvalidArgument("no frame handler");
   if (options.queue_frames_max == 0) return Status::InvalidArgument("queue_frames_max is 0");
+  if (options.queue_bytes_max < kPeerFrameBytesMax) {
+    return Status::InvalidArgument("queue_bytes_max " + std::to_string(options.queue_bytes_max) +
+                                   " cannot hold the largest frame (" +
+                                   std::to_string(kPeerFrameBytesMax) + " bytes)");
+  }
+  if (options.hello_timeout <= std::chrono::milliseconds::zero()) {
+    return Status::InvalidArgument("hello_timeout must be positive");
+  }
   if (!LooksLikeHostPort(options.listen_address)) {
     return Status::InvalidArgument("listen address \"" + options.listen_address +
                                    "\" is not host:port");
@@ -498,6 +616,7 @@ Result<std::unique_ptr<PeerNetwork>> PeerNetwork::Start(PeerNetworkOptions optio
   }
 
   Impl* raw = impl.get();
+  raw->hello_watchdog = std::thread([raw] { raw->HelloWatchdog(); });
   for (const auto& [index, address] : opts.dial_addresses) {
     if (index < opts.self) continue;  // it dials us
     raw->dialers.emplace_back(
@@ -514,7 +633,7 @@ void PeerNetwork::Send(size_t to, const v1::PeerFrame& frame) {
     if (it == impl_->links.end()) return;
     link = it->second;
   }
-  impl_->Enqueue(*link, std::make_shared<const v1::PeerFrame>(frame));
+  impl_->Enqueue(*link, std::make_shared<const v1::PeerFrame>(frame), frame.ByteSizeLong());
 }
 
 void PeerNetwork::Broadcast(const v1::PeerFrame& frame) {
@@ -526,7 +645,8 @@ void PeerNetwork::Broadcast(const v1::PeerFrame& frame) {
   if (targets.empty()) return;
   // One copy shared by every queue: consensus messages can be tens of MiB.
   auto shared = std::make_shared<const v1::PeerFrame>(frame);
-  for (const auto& link : targets) impl_->Enqueue(*link, shared);
+  const size_t bytes = frame.ByteSizeLong();
+  for (const auto& link : targets) impl_->Enqueue(*link, shared, bytes);
 }
 
 int PeerNetwork::port() const {
@@ -566,6 +686,18 @@ uint64_t PeerNetwork::frames_received() const {
 }
 uint64_t PeerNetwork::frames_sent() const {
   return impl_->sent.load();
+}
+
+size_t PeerNetwork::queued_bytes(size_t peer) const {
+  std::shared_ptr<PeerLink> link;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto it = impl_->links.find(peer);
+    if (it == impl_->links.end()) return 0;
+    link = it->second;
+  }
+  std::lock_guard<std::mutex> lock(link->mu);
+  return link->queued_bytes;
 }
 
 }  // namespace tadori

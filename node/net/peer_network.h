@@ -10,13 +10,21 @@
 // genesis hash or validator id that does not match closes the link (FAILED_PRECONDITION).
 // A second link from a validator that already has one replaces the older one.
 //
-// Delivery is best effort: frames go through a bounded queue per peer (oldest dropped when
-// full, counted); consensus tolerates loss. Received frames are handed to the callback on a
-// network thread, in order per peer, after the Hello.
+// Delivery is best effort: frames go through a queue per peer bounded by frames and by bytes
+// (oldest dropped when either bound is reached, counted as kQueueOverflow); consensus
+// tolerates loss. For a peer that stops reading this node therefore holds at most
+// queue_bytes_max of queued frames plus the one frame being written, however much is sent.
+// Received frames are handed to the callback on a network thread, in order per peer, after
+// the Hello.
+//
+// A stream that has not completed the Hello exchange within hello_timeout is cut and counted
+// (kHelloTimeout), on both sides: an accepted stream that never sends its Hello, and a dialled
+// server that never answers, would otherwise each hold a thread for ever.
 // Thread-safety: Send/Broadcast/Peers/counters from any thread.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -26,6 +34,7 @@
 #include <string_view>
 #include <vector>
 
+#include "consensus/bounds.h"
 #include "ledger/genesis.h"
 #include "ledger/status.h"
 #include "tadori/v1/peer.pb.h"
@@ -37,10 +46,22 @@ enum class PeerRefusal : uint8_t {
   kWrongServer,      // the dialled server's certificate names another validator
   kBadHello,         // first frame not a Hello, or its validator id differs from the cert
   kGenesisMismatch,  // Hello with another genesis hash
-  kQueueOverflow,    // outbound frame dropped because the peer's queue was full
+  kQueueOverflow,    // outbound frame dropped: the peer's queue was full (frames or bytes)
+  kHelloTimeout,     // no Hello within hello_timeout (either side)
   kCount,
 };
 std::string_view PeerRefusalName(PeerRefusal reason);
+
+// The largest frame a link carries: the largest consensus message plus room for the frame
+// around it and for transaction gossip batches. Larger frames are never sent.
+inline constexpr size_t kPeerFrameBytesMax = consensus::kMessageBytesMax + (size_t{1} << 20);
+// Per-peer outbound bytes: room for a few of the largest messages (a proposal, a sync
+// response and the votes around them) while the peer is slow, and no more: a peer that stops
+// reading must not make this node hold gigabytes. About 68 MiB.
+inline constexpr size_t kPeerQueueBytesMaxDefault = 4 * kPeerFrameBytesMax;
+// A validator that is up answers its Hello within milliseconds; 5 s leaves room for a busy
+// machine while freeing a stalled stream's thread soon.
+inline constexpr std::chrono::milliseconds kPeerHelloTimeoutDefault{5000};
 
 struct PeerNetworkOptions {
   const GenesisInfo* genesis = nullptr;  // must outlive the network
@@ -50,6 +71,9 @@ struct PeerNetworkOptions {
   std::string tls_private_key_pem;
   std::map<size_t, std::string> dial_addresses;  // validator index -> host:port (others)
   size_t queue_frames_max = 4096;                // per peer
+  // Per peer, serialized frame bytes; at least kPeerFrameBytesMax (checked at Start).
+  size_t queue_bytes_max = kPeerQueueBytesMaxDefault;
+  std::chrono::milliseconds hello_timeout = kPeerHelloTimeoutDefault;  // > 0
 };
 
 class PeerNetwork {
@@ -82,6 +106,8 @@ class PeerNetwork {
   uint64_t refused(PeerRefusal reason) const;
   uint64_t frames_received() const;
   uint64_t frames_sent() const;
+  // Serialized bytes waiting in the outbound queue of `peer` (0 when it is not connected).
+  size_t queued_bytes(size_t peer) const;
 
  private:
   struct Impl;

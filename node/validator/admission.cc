@@ -31,8 +31,19 @@ Status Admission::CheckSigner(const DecodedTransaction& tx) {
                                     " was revoked at height " +
                                     std::to_string(member->revoked_height()));
   }
-  TADORI_ASSIGN_OR_RETURN(PublicKey key, keys_.FromPem(member->public_key()));
-  return VerifyTransactionSignature(tx, key);
+  // Chaincode parsed this key when it registered the member and keyed the record by its id,
+  // so a stored key that no longer parses, or is another key, is damage to this node's
+  // state: DATA_LOSS makes the validator halt rather than refuse an honest proposer.
+  Result<PublicKey> key = keys_.FromPem(member->public_key());
+  if (!key.ok()) {
+    return Status::DataLoss("stored public key of member " + tx.signer_key_id.Hex() +
+                            " does not parse: " + key.status().message());
+  }
+  if (key->id() != tx.signer_key_id) {
+    return Status::DataLoss("stored member record " + tx.signer_key_id.Hex() +
+                            " holds the public key of " + key->id().Hex());
+  }
+  return VerifyTransactionSignature(tx, *key);
 }
 
 }  // namespace tadori

@@ -6,6 +6,9 @@
 //   INVALID_ARGUMENT (malformed, wrong chain), FAILED_PRECONDITION (expired),
 //   UNAUTHENTICATED (unknown key, bad signature), PERMISSION_DENIED (revoked key),
 //   ALREADY_EXISTS (committed or pending), RESOURCE_EXHAUSTED (mempool full).
+// Local failures are never refusals: INTERNAL when the store cannot be read or a record does
+// not decode, DATA_LOSS (naming the key id) when a stored member key does not parse or is
+// not the key its record is filed under. A proposal checker halts on them (proposal_check.h).
 // Chaincode re-checks authorisation at execution, since a key may be revoked meanwhile.
 #pragma once
 
@@ -27,6 +30,8 @@ class Admission {
   Result<DecodedTransaction> Check(const v1::SignedTransaction& tx);
   // The signer part of Check alone: an active member key whose signature verifies. Used
   // for transactions that arrive inside a proposed block rather than through Submit.
+  // UNAUTHENTICATED, PERMISSION_DENIED or INVALID_ARGUMENT (malformed signature) blame the
+  // transaction; any other code is a local failure.
   Status CheckSigner(const DecodedTransaction& tx);
 
  private:

@@ -169,6 +169,7 @@ int64_t ValidatorCore::NextWakeMs(int64_t idle_ms) const {
 }
 
 void ValidatorCore::Relay(std::vector<v1::SignedTransaction> txs) {
+  if (halted()) return;  // a halted validator sends nothing
   for (const v1::PeerFrame& frame : TxRelay::Pack(std::move(txs), options_.gossip_batch_max)) {
     transport_.Broadcast(frame);
   }
