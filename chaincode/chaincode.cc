@@ -42,6 +42,8 @@ Status Dispatch(const Caller& caller, const v1::TransactionBody& body, StateView
       return ExecuteRecordEvent(caller, body.record_event(), view);
     case v1::TransactionBody::kIssueRecall:
       return ExecuteIssueRecall(caller, body.issue_recall(), view);
+    case v1::TransactionBody::kContinueRecall:
+      return ExecuteContinueRecall(caller, body.continue_recall(), view);
     case v1::TransactionBody::kSubmitReadings:
       return ExecuteSubmitReadings(caller, body.submit_readings(), view);
     case v1::TransactionBody::kSubmitPilotReport:

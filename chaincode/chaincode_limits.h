@@ -30,8 +30,16 @@ inline constexpr size_t kLotParentsMax = kEventQuantityElementsMax;
 inline constexpr size_t kLotHoldingsMax = 256;
 inline constexpr size_t kLotInTransitMax = 256;
 inline constexpr size_t kLotExcursionsMax = 256;  // further excursions merge into the last
-inline constexpr size_t kLotRecallsMax = 64;
-inline constexpr size_t kRecallLotsMax = 10'000;  // lots one recall may flag
+// Recall flags on a lot are shared out per issuing organisation (chaincode/recall.cc): one
+// org's flags never crowd out another's, so a lot carries at most kLotRecallsMax.
+inline constexpr size_t kLotRecallsPerOrgMax = 4;
+inline constexpr size_t kLotRecallsMax = kLotRecallsPerOrgMax * kGenesisOrgCountMax;
+// One transaction of a recall (IssueRecall or ContinueRecall) flags at most kRecallLotsMax
+// lots and follows at most kRecallChildLinksMax child links; a bigger recall goes on in
+// further ContinueRecall transactions. A lot's links are followed together: a lot whose
+// links would go over waits for the next transaction.
+inline constexpr size_t kRecallLotsMax = 10'000;
+inline constexpr size_t kRecallChildLinksMax = 20'000;
 
 // Sensor attestations.
 inline constexpr size_t kReadingsPerBatchMax = 1000;
@@ -48,6 +56,7 @@ inline constexpr size_t kPilotFindingTextBytesMax = 8 * 1024;
 static_assert(kLotCodeBytesMax <= kStringFieldBytesMax);
 static_assert(kIdBytesMax <= kStringFieldBytesMax);
 static_assert(kLotParentsMax >= kEventQuantityElementsMax, "a transformation's inputs all fit");
+static_assert(kRecallChildLinksMax >= kLotChildrenMax, "every recall transaction flags a lot");
 
 // Refusal messages (TxResult.message): human text, stored with the block's results but not
 // covered by the result root. Execute cuts a longer one on a character boundary.

@@ -34,6 +34,8 @@ Status ExecuteRecordEvent(const Caller& caller, const v1::RecordEvent& payload, 
 
 // recall.cc
 Status ExecuteIssueRecall(const Caller& caller, const v1::IssueRecall& payload, StateView& view);
+Status ExecuteContinueRecall(const Caller& caller, const v1::ContinueRecall& payload,
+                             StateView& view);
 
 // readings.cc
 Status ExecuteSubmitReadings(const Caller& caller, const v1::SubmitReadings& payload,

@@ -1,5 +1,7 @@
 #include "chaincode/state_keys.h"
 
+#include "ledger/bytes.h"
+
 namespace tadori {
 
 std::string OrgStateKey(std::string_view org_id) {
@@ -41,6 +43,28 @@ std::string HeldStateKey(std::string_view org_id, std::string_view lot_code) {
 
 std::string PilotStateKey(std::string_view report_id) {
   return "pilot/" + std::string(report_id);
+}
+
+std::string RecallStateKey(std::string_view recall_id) {
+  return "recall/" + std::string(recall_id);
+}
+
+std::string RecallQueueStateKey(std::string_view recall_id, uint64_t position) {
+  std::string key = "recall-queue/";
+  key.append(recall_id);
+  key.push_back('\0');
+  Bytes big_endian;
+  PutUint64BE(big_endian, position);
+  key.append(ToHex(big_endian));
+  return key;
+}
+
+std::string RecallWaitingStateKey(std::string_view recall_id, std::string_view lot_code) {
+  std::string key = "recall-waiting/";
+  key.append(recall_id);
+  key.push_back('\0');
+  key.append(lot_code);
+  return key;
 }
 
 }  // namespace tadori

@@ -10,11 +10,21 @@
 //   "held/" <org id> "\0" <lot code>  -> quantity the org holds now, decimal ASCII milli-units
 //                                        (present only while > 0; mirrors LotRecord.holdings)
 //   "pilot/" <report id>              -> serialized v1::PilotRecord
+//   "recall/" <recall id>             -> serialized v1::RecallRecord
+//   "recall-queue/" <recall id> "\0" <position>
+//                                     -> code of the lot at that position of the recall's
+//                                        breadth-first queue; position is 16 lower hex
+//                                        digits, so key order is queue order
+//   "recall-waiting/" <recall id> "\0" <lot code>
+//                                     -> "" while the lot waits in the recall's queue
+// A recall id is the IssueRecall's tx id, 64 lower hex. The queue entries of a recall exist
+// only while it is incomplete: each is deleted when its lot is flagged.
 //
-// The prefixes differ before their '/', so no id, key or lot code, whatever bytes it
+// The prefixes differ at or before their '/', so no id, key or lot code, whatever bytes it
 // holds, makes a key of one kind collide with a key of another.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -32,5 +42,8 @@ std::string HeldStateKey(std::string_view org_id, std::string_view lot_code);
 // "held/" <org id> "\0": every lot the org holds, in lot-code order.
 std::string HeldStatePrefix(std::string_view org_id);
 std::string PilotStateKey(std::string_view report_id);
+std::string RecallStateKey(std::string_view recall_id);
+std::string RecallQueueStateKey(std::string_view recall_id, uint64_t position);
+std::string RecallWaitingStateKey(std::string_view recall_id, std::string_view lot_code);
 
 }  // namespace tadori

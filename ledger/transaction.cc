@@ -54,6 +54,7 @@ Status CheckPayload(const v1::TransactionBody& body) {
     case v1::TransactionBody::kRegisterProduct:
     case v1::TransactionBody::kRecordEvent:
     case v1::TransactionBody::kIssueRecall:
+    case v1::TransactionBody::kContinueRecall:
     case v1::TransactionBody::kSubmitReadings:
     case v1::TransactionBody::kSubmitPilotReport:
     case v1::TransactionBody::kAmendPilotReport:

@@ -10,6 +10,8 @@
 
 #include "chaincode/chaincode_limits.h"
 #include "chaincode/index_keys.h"
+#include "chaincode/records.h"
+#include "chaincode/state_keys.h"
 #include "ledger/limits.h"
 #include "node/query/paging.h"
 #include "node/query/trace_query.h"
@@ -127,6 +129,19 @@ Result<v1::LotRecord> LinkedLot(const Store::Snapshot& snap, const std::string& 
   return lot;
 }
 
+// The record of a recall whose flag `lot` carries. Chaincode writes it with the recall's
+// first flag, so a flag without one is corrupt state.
+Result<v1::RecallRecord> LoadRecallRecord(const Store::Snapshot& snap, const v1::LotRecord& lot,
+                                          const v1::RecallFlag& flag) {
+  v1::RecallRecord record;
+  TADORI_ASSIGN_OR_RETURN(bool found, ReadRecord(snap, RecallStateKey(flag.recall_id()), record));
+  if (!found) {
+    return Status::DataLoss("lot " + lot.lot_code() + " carries recall " + flag.recall_id() +
+                            ", which has no record");
+  }
+  return record;
+}
+
 void AddEdge(v1::TraceGraph& graph, const std::string& input, const std::string& output,
              const v1::EventRef& transformation) {
   v1::TraceEdge* edge = graph.add_edges();
@@ -206,6 +221,7 @@ Result<v1::RecallScopeResponse> RecallScope(const Store::Snapshot& snapshot,
   std::vector<std::string> origins;
   for (const v1::RecallFlag& flag : lot.recalls()) {
     *out.add_recalls() = flag;
+    TADORI_ASSIGN_OR_RETURN(*out.add_records(), LoadRecallRecord(snapshot, lot, flag));
     recall_ids.insert(flag.recall_id());
     origins.push_back(flag.origin_lot());
   }
@@ -250,9 +266,8 @@ Result<v1::RecallScopeResponse> RecallScope(const Store::Snapshot& snapshot,
     for (const std::string& child : affected.children()) {
       if (visited.count(child) != 0) continue;
       if (visited.size() >= kTraceNodesMax) {
-        return Status::ResourceExhausted("recall scope of lot " + request.lot_code() +
-                                         " reaches more than " + std::to_string(kTraceNodesMax) +
-                                         " lots");
+        out.set_truncated(true);
+        continue;
       }
       visited.insert(child);
       queue.push_back(child);

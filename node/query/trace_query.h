@@ -56,10 +56,13 @@ Result<v1::EventPage> QueryEvents(const Store::Snapshot& snapshot, const v1::Eve
 Result<v1::ReadingsPage> GetReadings(const Store::Snapshot& snapshot,
                                      const v1::ReadingsQuery& request);
 
-// For a recalled lot: its recall flags, every lot downstream of each recall's origin that
-// carries one of those flags, and who holds those lots now (holdings, and lots in transit,
-// attributed to the carrier, or to the shipper when no carrier is named). `organisations`
-// lists, sorted and distinct, every holder, shipper, carrier and consignee to notify.
+// For a recalled lot: its recall flags with each recall's record (complete or not, lots
+// flagged so far), every lot downstream of each recall's origin that carries one of those
+// flags, and who holds those lots now (holdings, and lots in transit, attributed to the
+// carrier, or to the shipper when no carrier is named). `organisations` lists, sorted and
+// distinct, every holder, shipper, carrier and consignee to notify. The walk reads at most
+// kTraceNodesMax lots; beyond, it sets `truncated`. An incomplete recall's scope covers only
+// the lots it has flagged so far.
 Result<v1::RecallScopeResponse> RecallScope(const Store::Snapshot& snapshot,
                                             const v1::RecallScopeRequest& request);
 

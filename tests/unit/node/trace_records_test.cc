@@ -3,6 +3,7 @@
 #include <set>
 #include <tuple>
 
+#include "chaincode/chaincode_limits.h"
 #include "ledger/hash.h"
 #include "node/query/trace_query.h"
 #include "tests/unit/node/trace_chain.h"
@@ -93,6 +94,57 @@ TEST_F(RecallTest, UnrecalledOrUnknownLotsAreRefused) {
   EXPECT_EQ(CodeOf(RecallScope(*snap, req)), Code::kNotFound);
   req.set_lot_code("");
   EXPECT_EQ(CodeOf(RecallScope(*snap, req)), Code::kInvalidArgument);
+}
+
+TEST_F(RecallTest, ScopeSaysEachRecallIsCompleteAndHowManyLotsItFlagged) {
+  chain_.ExpectOk("fda", testing::Recall("A", "Salmonella"));
+  chain_.ExpectOk("farm", testing::Recall("A", "label error"));
+  const v1::RecallScopeResponse r = Scope("S");
+  ASSERT_EQ(r.recalls_size(), 2);
+  ASSERT_EQ(r.records_size(), 2);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(r.records(i).recall_id(), r.recalls(i).recall_id());
+    EXPECT_EQ(r.records(i).issued_by_org(), r.recalls(i).issued_by_org());
+    EXPECT_TRUE(r.records(i).complete());
+    EXPECT_EQ(r.records(i).lots_flagged(), 2u);  // A and S
+  }
+  EXPECT_FALSE(r.truncated());
+}
+
+// A recall too big for one transaction: A -> 40 middle lots -> 256 leaves each, so more than
+// kRecallLotsMax lots descend from A. The scope says how far the recall has got.
+TEST_F(RecallTest, ScopeOfAnIncompleteRecallSaysHowManyLotsItFlaggedSoFar) {
+  constexpr size_t kMiddles = 40;
+  std::vector<testing::Quantity> middles;
+  for (size_t m = 0; m < kMiddles; ++m) middles.push_back({"M" + std::to_string(m), 1'000});
+  chain_.ExpectOk("mill", testing::Transform("mill", {{"A", 1'000}}, kTomato, middles, kSauce, 7));
+  for (const testing::Quantity& middle : middles) {
+    std::vector<testing::Quantity> leaves;
+    for (size_t i = 0; i < kEventQuantityElementsMax; ++i) {
+      leaves.push_back({middle.lot + "-" + std::to_string(i), 1});
+    }
+    chain_.ExpectOk("mill",
+                    testing::Transform("mill", {{middle.lot, 1}}, kSauce, leaves, kSauce, 8));
+  }
+  const size_t lots = 2 + kMiddles * (1 + kEventQuantityElementsMax);  // A, S, middles, leaves
+  ASSERT_GT(lots, kRecallLotsMax);
+
+  chain_.ExpectOk("fda", testing::Recall("A", "Salmonella"));
+  v1::RecallScopeResponse r = Scope("A");
+  ASSERT_EQ(r.records_size(), 1);
+  const std::string recall_id = r.records(0).recall_id();
+  EXPECT_FALSE(r.records(0).complete());
+  EXPECT_EQ(r.records(0).lots_flagged(), kRecallLotsMax);
+  EXPECT_TRUE(r.truncated());  // more than kTraceNodesMax lots to walk
+
+  v1::TransactionBody next;
+  next.mutable_continue_recall()->set_recall_id(recall_id);
+  chain_.ExpectOk("fda", next);
+  r = Scope("M39-255");  // the last lot reached, flagged by the continuation
+  ASSERT_EQ(r.records_size(), 1);
+  EXPECT_EQ(r.records(0).recall_id(), recall_id);
+  EXPECT_TRUE(r.records(0).complete());
+  EXPECT_EQ(r.records(0).lots_flagged(), lots);
 }
 
 TEST_F(RecallTest, TraceNodesShowRecallFlags) {
