@@ -20,13 +20,17 @@
 //                     registered (NOT_FOUND), and, for a Food Traceability List product, carry
 //                     the FSMA 204 key data elements of its critical tracking event. Its
 //                     meaning (create / ship / receive / transform / observe) follows from
-//                     (type, action, biz_step) as chaincode.proto describes; custody and mass
+//                     (type, action, biz_step) as payloads.proto describes; custody and mass
 //                     balance are enforced (PERMISSION_DENIED, FAILED_PRECONDITION).
-//   issue_recall      a regulator or the lot's creator flags the lot and everything downstream.
+//   issue_recall      a regulator or the lot's creator flags the lot and everything downstream,
+//                     breadth first, within per-transaction bounds; continue_recall (the
+//                     issuing org or a regulator) flags the rest. Flags are shared per
+//                     organisation, so no org can crowd out another's.
 //   submit_readings   a device-signed reading batch (UNAUTHENTICATED when the signature fails),
 //                     in sequence (FAILED_PRECONDITION), about lots the org holds or carries;
 //                     readings outside the product's storage range become excursions.
 //   pilot reports     municipality members submit and amend their own; auditors add findings.
+// Result messages are valid UTF-8 on one line and at most kTxResultMessageBytesMax bytes.
 // Accepted events, readings and pilot versions also add query index entries
 // (chaincode/index_keys.h) to the view; the state layout is chaincode/state_keys.h.
 #pragma once
