@@ -113,6 +113,13 @@ void Engine::OnStarted(const Started& e) {
   for (const Block* b : pending) {
     if (!tree_.Insert(b->ComputeId(), *b)) Drop(DropReason::kBadChain);
   }
+  // The QCs the kept blocks carry were verified before the votes that kept them; what they
+  // commit was perhaps not committed before the crash. Observe them as if the blocks had just
+  // arrived, lowest first: otherwise a restarted validator stays behind the commits its own
+  // chain proves, and refuses every proposal that claims their results.
+  for (const Block* b : pending) {
+    if (tree_.Find(b->ComputeId()) != nullptr) ObserveQc(b->qc);
+  }
   round_ = 0;
   SyncRound();
 }

@@ -352,6 +352,18 @@ bool ValidatorCore::CheckPayload(const consensus::ValidatePayload& v) {
   return true;
 }
 
+std::optional<uint64_t> ValidatorCore::ChainProvenCommitHeight(
+    const consensus::BlockId& block_id) const {
+  const consensus::Block* child = engine_->FindBlock(block_id);
+  while (child != nullptr && child->height > engine_->committed_tip().height) {
+    const consensus::Block* parent = engine_->FindBlock(child->parent_id());
+    if (parent == nullptr) return std::nullopt;
+    if (parent->round + 1 == child->round) return parent->height;
+    child = parent;
+  }
+  return std::nullopt;
+}
+
 std::optional<consensus::PayloadReady> ValidatorCore::TryBuildPayload() {
   const PayloadRequest request = *payload_request_;
   payload_request_.reset();  // put back below while the batching policy says wait
@@ -403,7 +415,12 @@ std::optional<consensus::PayloadReady> ValidatorCore::TryBuildPayload() {
   plan.round = request.round;
   plan.parent = parent_tip;
   plan.proposer = key_id_;
-  plan.executed_height = store_.Height();
+  // Claim only results that this proposal's own chain proves committed: every validator that
+  // holds the chain has then committed and executed them (it observed the same QCs), even if
+  // this leader committed more through a QC on a fork the others never saw. Claiming more
+  // would be refused by them (CheckProposal) and could stall a network that needs their votes.
+  plan.executed_height =
+      std::min(store_.Height(), ChainProvenCommitHeight(request.parent_id).value_or(0));
   Result<Hash> root = store_.ResultRootAt(plan.executed_height);
   if (!root.ok()) {
     Fail(root.status().WithContext("reading the result root to propose"));

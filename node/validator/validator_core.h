@@ -126,6 +126,10 @@ class ValidatorCore {
   const LedgerTip* TipOf(const consensus::Block& block, const consensus::BlockId& id);
   // Ids of transactions in the uncommitted blocks from `block_id` down to the committed tip.
   std::optional<std::set<Hash>> PendingTxIds(const consensus::BlockId& block_id);
+  // The highest block that the chain ending at `block_id` proves committed by itself (a block
+  // whose child on that chain follows it by one round; the child's QC is on the chain, or is
+  // the high QC certifying `block_id`), or nullopt when it proves nothing above the tip.
+  std::optional<uint64_t> ChainProvenCommitHeight(const consensus::BlockId& block_id) const;
   void SendConsensus(size_t to, const Bytes& message);
   void BroadcastConsensus(const Bytes& message);
   void ResendTimeoutToNewPeers();

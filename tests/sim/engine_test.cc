@@ -378,5 +378,26 @@ TEST_F(EngineTest, ValidatorThatLostItsSafetyStateVotesOnlyAfterTheNetworkMovesO
   EXPECT_EQ(SentVotes(Deliver(v_.Propose(b4))).size(), 1u);
 }
 
+// A validator that crashed after voting keeps the blocks it voted for; the QCs they carry
+// may commit blocks it had not committed yet. Found by tools/chaos: three restarted
+// validators stayed behind the commit their own kept blocks proved, refused every proposal
+// claiming its results, and the network (needing all three) never moved again.
+TEST_F(EngineTest, RestartCommitsWhatItsKeptBlocksProve) {
+  Block b1 = v_.MakeBlock(1, v_.genesis, GenesisQc(v_.genesis_id));
+  Block b2 = v_.MakeBlock(2, b1, v_.Certify(b1));
+  Block b3 = v_.MakeBlock(3, b2, v_.Certify(b2));  // QC(b2) in b3 commits b1 (rounds 1, 2)
+  SafetyState safety = SafetyState::Initial(v_.genesis_id);
+  safety.last_voted_round = 3;
+  safety.high_qc = v_.Certify(b2);
+  safety.one_chain_round = 2;
+  engine_ = v_.MakeEngine(kSelf);
+  Actions a = engine_->Step(Started{safety, v_.genesis, {b3, b1, b2}});
+  const auto commits = Find<Commit>(a);
+  ASSERT_EQ(commits.size(), 1u);
+  ASSERT_EQ(commits.front()->blocks.size(), 1u);
+  EXPECT_EQ(commits.front()->blocks.front().ComputeId(), b1.ComputeId());
+  EXPECT_EQ(engine_->committed_tip().height, 1u);
+}
+
 }  // namespace
 }  // namespace tadori::consensus

@@ -185,6 +185,8 @@ class NodeSimulation final : public ByzantineNetwork {
   void Trace(size_t node, const std::string& line);
   void Violation(std::string what);
   bool Honest(size_t i) const { return !nodes_[i].byzantine; }
+  // Honest and running after GST: the validators liveness and the final checks are about.
+  bool Counted(size_t i) const { return Honest(i) && stays_down_ != i; }
 
   void StartNode(size_t i);
   void CrashNode(size_t i);
@@ -221,6 +223,9 @@ class NodeSimulation final : public ByzantineNetwork {
   FaultParams params_;
   size_t n_ = 0;
   size_t byzantine_ = 0;
+  // An honest validator that goes down at GST and stays down (crash mixes, when the
+  // Byzantine ones leave room within f): the rest must stay live without it.
+  std::optional<size_t> stays_down_;
   std::unique_ptr<leveldb::Env> memory_;
   std::unique_ptr<SimConsortium> consortium_;
   consensus::ValidatorSet validator_set_;
@@ -273,6 +278,8 @@ NodeSimulation::NodeSimulation(const NodeSimOptions& options, std::ostream* trac
   params_ = ParamsFor(mix_);
   byzantine_ = options.byzantine >= 0 ? std::min<size_t>(options.byzantine, f)
                                       : byzantine_draw % (f + 1);
+  const bool stop_one = setup.Chance(500);
+  const size_t stop_pick = setup.Below(n_);
   validator_set_ = consensus::ValidatorSet::Equal(n_);
   memory_.reset(leveldb::NewMemEnv(leveldb::Env::Default()));
   consortium_ = std::make_unique<SimConsortium>(MakeSimConsortium(n_, key_rng_));
@@ -287,6 +294,11 @@ NodeSimulation::NodeSimulation(const NodeSimOptions& options, std::ostream* trac
     if (!byz[v]) {
       byz[v] = true;
       ++placed;
+    }
+  }
+  if (params_.crash_per_mille > 0 && byzantine_ < f && stop_one) {
+    for (size_t k = 0; k < n_ && !stays_down_; ++k) {
+      if (!byz[(stop_pick + k) % n_]) stays_down_ = (stop_pick + k) % n_;
     }
   }
   for (size_t i = 0; i < n_; ++i) {
@@ -310,6 +322,7 @@ NodeSimulation::NodeSimulation(const NodeSimOptions& options, std::ostream* trac
   result_.byzantine = byzantine_;
   result_.mix = mix_;
   result_.planted_bug = options.planted_bug;
+  result_.one_stayed_down = stays_down_.has_value();
 }
 
 NodeSimulation::~NodeSimulation() {
@@ -943,19 +956,28 @@ void NodeSimulation::Gst() {
   partitioned_ = false;
   for (SimNode& node : nodes_) node.group = 0;
   if (trace_ != nullptr) *trace_ << "t=" << now_ms_ << " GST\n";
+  if (stays_down_) {
+    SimNode& down = nodes_[*stays_down_];
+    Trace(*stays_down_, "goes down for good");
+    down.sync.reset();
+    down.core.reset();
+    down.store.reset();
+    down.alive = false;
+    ++down.epoch;  // any restart it had scheduled is void
+  }
   for (size_t i = 0; i < n_; ++i) {
-    if (!nodes_[i].alive) StartNode(i);
+    if (!nodes_[i].alive && stays_down_ != i) StartNode(i);
   }
   uint64_t high = 0;
   for (size_t i = 0; i < n_; ++i) {
-    if (Honest(i) && nodes_[i].store) high = std::max(high, nodes_[i].store->Height());
+    if (Counted(i) && nodes_[i].store) high = std::max(high, nodes_[i].store->Height());
   }
   liveness_target_ = high + kNodeLivenessBlocks;
 }
 
 bool NodeSimulation::LivenessShown() const {
   for (size_t i = 0; i < n_; ++i) {
-    if (Honest(i) && (!nodes_[i].store || nodes_[i].store->Height() < liveness_target_)) {
+    if (Counted(i) && (!nodes_[i].store || nodes_[i].store->Height() < liveness_target_)) {
       return false;
     }
   }
@@ -967,7 +989,7 @@ bool NodeSimulation::LivenessShown() const {
 
 void NodeSimulation::FinalChecks() {
   for (size_t i = 0; i < n_ && !done_; ++i) {
-    if (!Honest(i) || !nodes_[i].store) continue;
+    if (!Counted(i) || !nodes_[i].store) continue;
     Result<ChainCheckReport> chain =
         CheckChain(*nodes_[i].store, consortium_->genesis, consensus::VerifyBlockAgreement);
     if (!chain.ok()) {

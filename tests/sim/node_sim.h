@@ -18,7 +18,9 @@
 // with the same result; every block in an honest engine's tree was proposed by someone (no
 // fabricated block gets in through sync); trees, inboxes and mempools stay within their
 // bounds; after GST every honest node commits kNodeLivenessBlocks more blocks and every
-// transaction submitted after GST is acknowledged. A failure prints the replay line.
+// transaction submitted after GST is acknowledged. In the crash mixes, when the Byzantine
+// validators leave room within f, half the seeds take one honest validator down at GST for
+// good: the others must stay live without it. A failure prints the replay line.
 #pragma once
 
 #include <cstdint>
@@ -56,6 +58,7 @@ struct NodeSimResult {
   uint64_t acknowledged_txs = 0;
   uint64_t crashes = 0;
   uint64_t wipes = 0;
+  bool one_stayed_down = false;  // an honest validator went down at GST for good
   uint64_t messages = 0;
   uint64_t end_time_ms = 0;
 
