@@ -8,6 +8,7 @@
 #include "ledger/status.h"
 #include "tadori/v1/ledger.grpc.pb.h"
 #include "tadori/v1/trace.grpc.pb.h"
+#include "tools/client/failover.h"
 
 namespace tadori::cli {
 
@@ -26,8 +27,13 @@ int ReportFailure(std::string_view what, const Status& status);
 // Same line, for command-line mistakes found after parsing; returns kExitUsage.
 int ReportUsage(std::string_view what, const Status& status);
 
-// A Ledger stub for the node chosen by --node / $TADORI_NODE / the default. On a bad
-// address it reports the usage error, sets ctx.exit_code and returns nullptr.
+// The nodes named by --node / $TADORI_NODE / the default: one address, or a comma-separated
+// list of the nodes of one network, which calls fail over between (client/failover.h). On a
+// bad list it reports the usage error, sets ctx.exit_code and returns nullptr.
+std::unique_ptr<client::NodeSet> ConnectNodes(CliContext& ctx);
+
+// A Ledger stub for one of those nodes, the first that accepts a connection, for an exchange
+// that stays with one node (a stream). nullptr as ConnectNodes.
 std::unique_ptr<v1::Ledger::Stub> ConnectLedger(CliContext& ctx);
 // The same for the Trace service (lots, traces, events, readings, recalls, pilot reports).
 std::unique_ptr<v1::Trace::Stub> ConnectTrace(CliContext& ctx);

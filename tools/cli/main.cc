@@ -14,7 +14,9 @@ int main(int argc, char** argv) {
   // Global flags may also follow the subcommand: `tadori status --node host:7050`.
   app.fallthrough();
   app.add_option("--node", ctx.node_flag,
-                 "node address HOST:PORT (default: $TADORI_NODE, else " +
+                 "node address HOST:PORT, or the comma-separated nodes of one network; a call "
+                 "moves on to the next when a node cannot be reached (default: $TADORI_NODE, "
+                 "else " +
                      std::string(tadori::client::kDefaultNodeAddress) + ")");
 
   AddKeygenCommand(app, ctx);

@@ -26,17 +26,19 @@ struct ListOptions {
 };
 
 int RunList(CliContext& ctx, const ListOptions& opt) {
-  auto stub = ConnectTrace(ctx);
-  if (stub == nullptr) return ctx.exit_code;
+  auto nodes = ConnectNodes(ctx);
+  if (nodes == nullptr) return ctx.exit_code;
   v1::PilotListResponse all;
   v1::PilotListRequest request = opt.request;
   while (static_cast<uint64_t>(all.reports_size()) < opt.limit) {
     const uint64_t wanted = opt.limit - static_cast<uint64_t>(all.reports_size());
     request.set_page_size(static_cast<uint32_t>(std::min<uint64_t>(wanted, kQueryPageSizeMax)));
-    grpc::ClientContext call;
-    SetReadDeadline(call);
     v1::PilotListResponse page;
-    const grpc::Status rpc = stub->ListPilotReports(&call, request, &page);
+    const grpc::Status rpc = nodes->CallTrace(
+        [&](v1::Trace::Stub& stub, grpc::ClientContext& call) {
+          return stub.ListPilotReports(&call, request, &page);
+        },
+        client::kReadDeadlineMs);
     if (!rpc.ok()) return ReportFailure("listing pilot reports", client::FromGrpc(rpc));
     if (all.read_at_height() == 0) all.set_read_at_height(page.read_at_height());
     for (v1::PilotSummary& s : *page.mutable_reports()) {
@@ -56,14 +58,16 @@ struct ShowOptions {
 };
 
 int RunShow(CliContext& ctx, const ShowOptions& opt) {
-  auto stub = ConnectTrace(ctx);
-  if (stub == nullptr) return ctx.exit_code;
+  auto nodes = ConnectNodes(ctx);
+  if (nodes == nullptr) return ctx.exit_code;
   v1::PilotReportRequest request;
   request.set_report_id(opt.report_id);
-  grpc::ClientContext call;
-  SetReadDeadline(call);
   v1::PilotRecord answer;
-  const grpc::Status rpc = stub->GetPilotReport(&call, request, &answer);
+  const grpc::Status rpc = nodes->CallTrace(
+      [&](v1::Trace::Stub& stub, grpc::ClientContext& call) {
+        return stub.GetPilotReport(&call, request, &answer);
+      },
+      client::kReadDeadlineMs);
   if (!rpc.ok()) {
     return ReportFailure("getting pilot report " + opt.report_id, client::FromGrpc(rpc));
   }
@@ -90,8 +94,8 @@ int RunSubmitOrAmend(CliContext& ctx, const FileOptions& opt) {
   if (!reports.ok()) return ReportFailure("reading " + opt.file, reports.status());
   Result<PrivateKey> key = LoadSigningKey(opt.key_file);
   if (!key.ok()) return ReportFailure("loading the signing key", key.status());
-  auto stub = ConnectLedger(ctx);
-  if (stub == nullptr) return ctx.exit_code;
+  auto nodes = ConnectNodes(ctx);
+  if (nodes == nullptr) return ctx.exit_code;
   nlohmann::json all = nlohmann::json::array();
   for (size_t i = 0; i < reports->size(); ++i) {
     v1::TransactionBody payload;
@@ -101,7 +105,7 @@ int RunSubmitOrAmend(CliContext& ctx, const FileOptions& opt) {
     } else {
       *payload.mutable_submit_pilot_report()->mutable_report() = (*reports)[i];
     }
-    SubmitOutcome outcome = SubmitPayload(*stub, payload, *key, SubmitSettings{}, i);
+    SubmitOutcome outcome = SubmitPayload(*nodes, payload, *key, SubmitSettings{}, i);
     outcome.json["reportId"] = (*reports)[i].report_id();
     all.push_back(outcome.json);
     if (!opt.json && !outcome.line.empty()) {

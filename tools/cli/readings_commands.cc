@@ -38,17 +38,19 @@ int RunReadings(CliContext& ctx, const ReadingsOptions& opt) {
     return ReportUsage("readings",
                        Status::InvalidArgument("give exactly one of --lot and --device"));
   }
-  auto stub = ConnectTrace(ctx);
-  if (stub == nullptr) return ctx.exit_code;
+  auto nodes = ConnectNodes(ctx);
+  if (nodes == nullptr) return ctx.exit_code;
   v1::ReadingsPage all;
   v1::ReadingsQuery query = opt.query;
   while (static_cast<uint64_t>(all.readings_size()) < opt.limit) {
     const uint64_t wanted = opt.limit - static_cast<uint64_t>(all.readings_size());
     query.set_page_size(static_cast<uint32_t>(std::min<uint64_t>(wanted, kQueryPageSizeMax)));
-    grpc::ClientContext call;
-    SetReadDeadline(call);
     v1::ReadingsPage page;
-    const grpc::Status rpc = stub->GetReadings(&call, query, &page);
+    const grpc::Status rpc = nodes->CallTrace(
+        [&](v1::Trace::Stub& stub, grpc::ClientContext& call) {
+          return stub.GetReadings(&call, query, &page);
+        },
+        client::kReadDeadlineMs);
     if (!rpc.ok()) return ReportFailure("getting readings", client::FromGrpc(rpc));
     if (all.read_at_height() == 0) all.set_read_at_height(page.read_at_height());
     for (v1::RecordedReading& r : *page.mutable_readings()) {

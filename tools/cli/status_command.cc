@@ -1,6 +1,4 @@
 // tadori status: what the node says about its chain and, on a network, its peers.
-#include <chrono>
-
 #include <grpcpp/client_context.h>
 
 #include "tools/cli/commands.h"
@@ -13,13 +11,14 @@ namespace tadori::cli {
 namespace {
 
 int RunStatus(CliContext& ctx, bool json) {
-  auto stub = ConnectLedger(ctx);
-  if (stub == nullptr) return ctx.exit_code;
-  grpc::ClientContext call;
-  call.set_deadline(std::chrono::system_clock::now() +
-                    std::chrono::milliseconds(client::kReadDeadlineMs));
+  auto nodes = ConnectNodes(ctx);
+  if (nodes == nullptr) return ctx.exit_code;
   v1::StatusResponse status;
-  const grpc::Status rpc = stub->Status(&call, v1::StatusRequest(), &status);
+  const grpc::Status rpc = nodes->CallLedger(
+      [&](v1::Ledger::Stub& stub, grpc::ClientContext& call) {
+        return stub.Status(&call, v1::StatusRequest(), &status);
+      },
+      client::kReadDeadlineMs);
   if (!rpc.ok()) return ReportFailure("fetching status", client::FromGrpc(rpc));
   if (json) {
     PrintLine(ToJson(status));

@@ -1,23 +1,19 @@
 #include "tools/cli/submission.h"
 
-#include <chrono>
 #include <cstdlib>
 
 #include <fmt/format.h>
-#include <grpcpp/client_context.h>
 
 #include "ledger/hash.h"
 #include "tools/cli/render.h"
 #include "tools/client/key_file.h"
 #include "tools/client/payload_json.h"
 #include "tools/client/rpc_error.h"
-#include "tools/client/transaction_builder.h"
+#include "tools/client/submit.h"
 
 namespace tadori::cli {
 
 namespace {
-
-constexpr int kSubmitSlackMs = 5'000;  // beyond the node's commit wait, for the call itself
 
 // Fills `out` from a Submit reply: JSON fields, the human line, and whether it succeeded.
 void DescribeReply(const v1::SubmitResponse& response, const SubmitSettings& settings,
@@ -57,13 +53,13 @@ Result<PrivateKey> LoadSigningKey(const std::string& key_flag) {
   return client::LoadPrivateKeyFile(key_path);
 }
 
-SubmitOutcome SubmitPayload(v1::Ledger::Stub& stub, const v1::TransactionBody& payload,
+SubmitOutcome SubmitPayload(client::NodeSet& nodes, const v1::TransactionBody& payload,
                             const PrivateKey& key, const SubmitSettings& settings, size_t index) {
   SubmitOutcome out;
   const std::string name(client::PayloadName(payload));
   const std::string what = "submitting payload " + std::to_string(index) + " (" + name + ")";
   out.json = {{"index", index}, {"payload", name}};
-  Result<v1::SignedTransaction> tx = client::PrepareTransaction(stub, payload, key);
+  Result<v1::SignedTransaction> tx = client::PrepareTransaction(nodes, payload, key);
   if (!tx.ok()) {
     ReportFailure(what + ": fetching status", tx.status());
     out.json["error"] = {{"code", CodeName(tx.status().code())},
@@ -77,18 +73,14 @@ SubmitOutcome SubmitPayload(v1::Ledger::Stub& stub, const v1::TransactionBody& p
   *request.mutable_tx() = *tx;
   request.set_wait_for_commit(!settings.no_wait);
   request.set_wait_timeout_ms(settings.wait_timeout_ms);
-  grpc::ClientContext call;
-  call.set_deadline(std::chrono::system_clock::now() +
-                    std::chrono::milliseconds(settings.wait_timeout_ms + kSubmitSlackMs));
-  v1::SubmitResponse response;
-  const grpc::Status rpc = stub.Submit(&call, request, &response);
-  if (!rpc.ok()) {
-    const Status status = client::FromGrpc(rpc);
+  const client::SubmitAnswer answer = client::SubmitTransaction(nodes, request);
+  if (!answer.status.ok()) {
+    const Status status = client::FromGrpc(answer.status);
     ReportFailure(what + " as tx " + id.Hex(), status);
     out.json["error"] = {{"code", CodeName(status.code())}, {"message", status.message()}};
     return out;
   }
-  DescribeReply(response, settings, what, id, out);
+  DescribeReply(answer.response, settings, what, id, out);
   return out;
 }
 
@@ -96,9 +88,9 @@ int SubmitSingle(CliContext& ctx, const v1::TransactionBody& payload, const std:
                  bool json) {
   Result<PrivateKey> key = LoadSigningKey(key_flag);
   if (!key.ok()) return ReportFailure("loading the signing key", key.status());
-  auto stub = ConnectLedger(ctx);
-  if (stub == nullptr) return ctx.exit_code;
-  SubmitOutcome outcome = SubmitPayload(*stub, payload, *key, SubmitSettings{}, 0);
+  auto nodes = ConnectNodes(ctx);
+  if (nodes == nullptr) return ctx.exit_code;
+  SubmitOutcome outcome = SubmitPayload(*nodes, payload, *key, SubmitSettings{}, 0);
   if (json) {
     PrintLine(outcome.json.dump());
   } else if (!outcome.line.empty()) {

@@ -2,9 +2,11 @@
 // payload themselves (recall issue, pilot submit/amend/finding, readings sign --submit).
 //
 // Each payload gets chain id, nonce, expiry (head + kDefaultValidityBlocks) and client time
-// from client::PrepareTransaction. A payload fails when the node refuses the request (gRPC
-// error), when the wait for the commit times out, or when it commits with a result that is
-// not OK (chaincode refused it: the chain records the refusal, the intent did not happen).
+// from client::PrepareTransaction, is signed once, and is sent with client::SubmitTransaction,
+// which moves on to the next node of --node when one cannot be reached (client/submit.h). A
+// payload fails when the node refuses the request (gRPC error), when no node is reached,
+// when the wait for the commit times out, or when it commits with a result that is not OK
+// (chaincode refused it: the chain records the refusal, the intent did not happen).
 // Failures are reported on stderr as one line each, as they happen.
 #pragma once
 
@@ -19,7 +21,6 @@
 #include "tools/cli/cli_context.h"
 
 namespace tadori::cli {
-
 
 struct SubmitSettings {
   bool no_wait = false;
@@ -37,7 +38,7 @@ Result<PrivateKey> LoadSigningKey(const std::string& key_flag);
 
 // Signs `payload` (a body with only its payload set) with `key` and submits it.
 // `index` names the payload in messages and JSON.
-SubmitOutcome SubmitPayload(v1::Ledger::Stub& stub, const v1::TransactionBody& payload,
+SubmitOutcome SubmitPayload(client::NodeSet& nodes, const v1::TransactionBody& payload,
                             const PrivateKey& key, const SubmitSettings& settings, size_t index);
 
 // For commands that submit one payload they built: loads the key, connects, submits, prints

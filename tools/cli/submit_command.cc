@@ -41,8 +41,8 @@ int RunSubmit(CliContext& ctx, const SubmitOptions& opt) {
   }
   Result<PrivateKey> key = LoadSigningKey(opt.key_file);
   if (!key.ok()) return ReportFailure("loading the signing key", key.status());
-  auto stub = ConnectLedger(ctx);
-  if (stub == nullptr) return ctx.exit_code;
+  auto nodes = ConnectNodes(ctx);
+  if (nodes == nullptr) return ctx.exit_code;
 
   // An array file gets an array of outcomes even when it holds one payload.
   const size_t first = text->find_first_not_of(" \t\r\n");
@@ -50,7 +50,7 @@ int RunSubmit(CliContext& ctx, const SubmitOptions& opt) {
   nlohmann::json all = nlohmann::json::array();
   int exit_code = kExitOk;
   for (size_t i = 0; i < payloads->size(); ++i) {
-    SubmitOutcome outcome = SubmitPayload(*stub, (*payloads)[i], *key, opt.settings, i);
+    SubmitOutcome outcome = SubmitPayload(*nodes, (*payloads)[i], *key, opt.settings, i);
     all.push_back(outcome.json);
     if (!opt.json && !outcome.line.empty()) PrintLine(outcome.line);
     if (!outcome.ok) {

@@ -22,14 +22,16 @@ struct LotShowOptions {
 };
 
 int RunLotShow(CliContext& ctx, const LotShowOptions& opt) {
-  auto stub = ConnectTrace(ctx);
-  if (stub == nullptr) return ctx.exit_code;
+  auto nodes = ConnectNodes(ctx);
+  if (nodes == nullptr) return ctx.exit_code;
   v1::GetLotRequest request;
   request.set_lot_code(opt.lot_code);
-  grpc::ClientContext call;
-  SetReadDeadline(call);
   v1::LotView answer;
-  const grpc::Status rpc = stub->GetLot(&call, request, &answer);
+  const grpc::Status rpc = nodes->CallTrace(
+      [&](v1::Trace::Stub& stub, grpc::ClientContext& call) {
+        return stub.GetLot(&call, request, &answer);
+      },
+      client::kReadDeadlineMs);
   if (!rpc.ok()) return ReportFailure("getting lot " + opt.lot_code, client::FromGrpc(rpc));
   return PrintAnswer(answer, opt.json, RenderLotView);
 }
@@ -43,16 +45,18 @@ struct TraceOptions {
 };
 
 int RunTrace(CliContext& ctx, const TraceOptions& opt) {
-  auto stub = ConnectTrace(ctx);
-  if (stub == nullptr) return ctx.exit_code;
+  auto nodes = ConnectNodes(ctx);
+  if (nodes == nullptr) return ctx.exit_code;
   v1::TraceRequest request;
   request.set_lot_code(opt.lot_code);
   request.set_depth(opt.depth);
-  grpc::ClientContext call;
-  SetReadDeadline(call);
   v1::TraceGraph graph;
-  const grpc::Status rpc = opt.forward ? stub->TraceForward(&call, request, &graph)
-                                       : stub->TraceBack(&call, request, &graph);
+  const grpc::Status rpc = nodes->CallTrace(
+      [&](v1::Trace::Stub& stub, grpc::ClientContext& call) {
+        return opt.forward ? stub.TraceForward(&call, request, &graph)
+                           : stub.TraceBack(&call, request, &graph);
+      },
+      client::kReadDeadlineMs);
   const std::string direction = opt.forward ? "forward" : "back";
   if (!rpc.ok()) {
     return ReportFailure("tracing " + direction + " from " + opt.lot_code, client::FromGrpc(rpc));
@@ -79,17 +83,19 @@ struct EventsOptions {
 
 // Follows next_cursor until `limit` events are collected or the service has no more.
 int RunEvents(CliContext& ctx, const EventsOptions& opt) {
-  auto stub = ConnectTrace(ctx);
-  if (stub == nullptr) return ctx.exit_code;
+  auto nodes = ConnectNodes(ctx);
+  if (nodes == nullptr) return ctx.exit_code;
   v1::EventPage all;
   v1::EventQuery query = opt.query;
   while (static_cast<uint64_t>(all.events_size()) < opt.limit) {
     const uint64_t wanted = opt.limit - static_cast<uint64_t>(all.events_size());
     query.set_page_size(static_cast<uint32_t>(std::min<uint64_t>(wanted, kQueryPageSizeMax)));
-    grpc::ClientContext call;
-    SetReadDeadline(call);
     v1::EventPage page;
-    const grpc::Status rpc = stub->QueryEvents(&call, query, &page);
+    const grpc::Status rpc = nodes->CallTrace(
+        [&](v1::Trace::Stub& stub, grpc::ClientContext& call) {
+          return stub.QueryEvents(&call, query, &page);
+        },
+        client::kReadDeadlineMs);
     if (!rpc.ok()) return ReportFailure("querying events", client::FromGrpc(rpc));
     if (all.read_at_height() == 0) all.set_read_at_height(page.read_at_height());
     for (v1::RecordedEvent& e : *page.mutable_events()) {

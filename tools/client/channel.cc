@@ -19,6 +19,9 @@ std::shared_ptr<grpc::Channel> OpenChannel(const std::string& address,
   args.SetMaxReceiveMessageSize(kReceiveBytesMax);
   args.SetMaxSendMessageSize(kReceiveBytesMax);
   if (options.own_connection) args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, kReconnectBackoffMsFirst);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, kConnectAttemptMsMin);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, kReconnectBackoffMsMax);
   return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
 }
 

@@ -11,6 +11,14 @@
 
 namespace tadori::client {
 
+// The longest a channel waits between attempts to reconnect to a node that went away.
+inline constexpr int kReconnectBackoffMsMax = 1'000;
+// The first such wait.
+inline constexpr int kReconnectBackoffMsFirst = 100;
+// How long one connection attempt may take (TCP, then the node's first HTTP/2 frame). gRPC
+// takes it from its "min reconnect backoff" setting, so it is set apart from the waits.
+inline constexpr int kConnectAttemptMsMin = 2'000;
+
 struct ChannelOptions {
   // gRPC shares one TCP connection among channels with equal arguments. A load
   // generator that wants C independent connections sets this, so that each channel
@@ -21,6 +29,8 @@ struct ChannelOptions {
 // A channel to `address` (HOST:PORT or a gRPC target, see node_address.h), without TLS:
 // the Ledger service is for local and trusted-network clients in this version. The
 // channel connects lazily; a node that is down shows up as UNAVAILABLE on the first call.
+// After a lost connection it tries again at most kReconnectBackoffMsMax later, so a node
+// that restarts is usable again within about a second (gRPC's default waits up to 120 s).
 // Receive limits admit the largest block a node may serve (kBlockSizeBytesMax).
 // Channels are thread-safe; share one among threads unless own_connection is wanted.
 std::shared_ptr<grpc::Channel> OpenChannel(const std::string& address,

@@ -71,13 +71,4 @@ std::optional<NodeSetting> ChooseNodeSetting(const std::optional<std::string>& f
   return std::nullopt;
 }
 
-Result<std::string> ResolveNodeAddress(const std::optional<std::string>& flag,
-                                       const char* env_value) {
-  std::optional<NodeSetting> chosen = ChooseNodeSetting(flag, env_value);
-  if (!chosen) return std::string(kDefaultNodeAddress);
-  Status valid = ValidateNodeAddress(chosen->text);
-  if (!valid.ok()) return valid.WithContext(chosen->source);
-  return chosen->text;
-}
-
 }  // namespace tadori::client

@@ -1,4 +1,5 @@
-// Which node a tool talks to: the --node flag, else $TADORI_NODE, else the local default.
+// One node address as a tool accepts it, and where --node comes from: the --node flag, else
+// $TADORI_NODE, else the local default. Lists of addresses are in node_list.h.
 #pragma once
 
 #include <optional>
@@ -24,15 +25,8 @@ struct NodeSetting {
 std::optional<NodeSetting> ChooseNodeSetting(const std::optional<std::string>& flag,
                                              const char* env_value);
 
-// Picks the address: `flag` when given and non-empty, else `env_value` (the value of
-// $TADORI_NODE, or nullptr when unset) when non-empty, else kDefaultNodeAddress.
-// The chosen text must be HOST:PORT (HOST a name, an IPv4 address or a bracketed IPv6
-// address; PORT 1..65535) or a gRPC "unix:" / "dns:" target; anything else is
-// INVALID_ARGUMENT naming where the value came from.
-Result<std::string> ResolveNodeAddress(const std::optional<std::string>& flag,
-                                       const char* env_value);
-
-// Checks one address as above, without choosing among sources.
+// Checks one address: HOST:PORT (HOST a name, an IPv4 address or a bracketed IPv6 address;
+// PORT 1..65535) or a gRPC "unix:" / "dns:" target; anything else is INVALID_ARGUMENT.
 Status ValidateNodeAddress(std::string_view address);
 
 }  // namespace tadori::client

@@ -1,4 +1,4 @@
-// Device-signed sensor reading batches (chaincode.proto: ReadingBatch, SubmitReadings).
+// Device-signed sensor reading batches (payloads.proto: ReadingBatch, SubmitReadings).
 //
 // A device (a truck's temperature logger, a cold-room gateway) signs the exact bytes of a
 // serialized ReadingBatch; any member of the device's organisation then submits the bytes

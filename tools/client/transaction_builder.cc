@@ -17,6 +17,10 @@ Result<ChainHead> FetchChainHead(v1::Ledger::Stub& stub) {
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(kReadDeadlineMs));
   v1::StatusResponse status;
   const grpc::Status rpc = stub.Status(&ctx, v1::StatusRequest(), &status);
+  return ChainHeadOf(rpc, status);
+}
+
+Result<ChainHead> ChainHeadOf(const grpc::Status& rpc, const v1::StatusResponse& status) {
   if (!rpc.ok()) return FromGrpc(rpc);
   if (status.chain_id().empty()) return Status::Internal("node reported an empty chain id");
   return ChainHead{status.chain_id(), status.height()};

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 
+#include <grpcpp/support/status.h>
+
 #include "ledger/keys.h"
 #include "ledger/status.h"
 #include "tadori/v1/ledger.grpc.pb.h"
@@ -27,9 +29,13 @@ struct ChainHead {
   uint64_t height = 0;
 };
 
-// Calls Status on `stub` with a kReadDeadlineMs deadline. A failed call is returned as its
-// gRPC code and message (see rpc_error.h); an empty chain id is INTERNAL.
+// Calls Status on `stub` with a kReadDeadlineMs deadline; the answer as ChainHeadOf reads it.
+// (submit.h has the same through several nodes.)
 Result<ChainHead> FetchChainHead(v1::Ledger::Stub& stub);
+
+// The head from a Status call's outcome: a failed call as its gRPC code and message (see
+// rpc_error.h); an empty chain id is INTERNAL.
+Result<ChainHead> ChainHeadOf(const grpc::Status& rpc, const v1::StatusResponse& status);
 
 // `payload` (a body with only its payload set) with chain_id, a fresh random nonce,
 // valid_until_height = head.height + validity_blocks and created_at_ms = now_ms filled in.

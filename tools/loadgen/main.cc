@@ -1,14 +1,19 @@
 // tadori-loadgen: offers a node, or a network's nodes, signed EPCIS harvesting events
 // (record_event, each creating a lot) and reports, honestly, how many it committed and how
-// fast. See run.h for the mode, node_list.h for --node, report.h for the definitions and
-// workload.h for the transactions.
+// fast. See run.h for the mode, client/node_list.h for --node, client/submit.h for what
+// happens when a node cannot be reached, report.h for the definitions and workload.h for
+// the transactions. --acked-out writes the ids of the acknowledged transactions (committed OK
+// while being submitted) for a later check that they are on the chain (`tadori tx check`).
 //
 // Before the clock starts it registers the product it harvests (kLoadgenProductGtin), through
-// the first node, unless --product names one already registered; a product that already
-// exists is fine.
+// the first node that answers, unless --product names one already registered; a product
+// that already exists is fine.
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include <fmt/format.h>
 #include <grpcpp/client_context.h>
@@ -16,12 +21,14 @@
 
 #include "ledger/limits.h"
 #include "ledger/transaction.h"
-#include "tools/client/channel.h"
+#include "tools/client/failover.h"
 #include "tools/client/key_file.h"
 #include "tools/client/node_address.h"
+#include "tools/client/node_list.h"
 #include "tools/client/rpc_error.h"
+#include "tools/client/submit.h"
 #include "tools/client/transaction_builder.h"
-#include "tools/loadgen/node_list.h"
+#include "tools/client/tx_id_list.h"
 #include "tools/loadgen/report.h"
 #include "tools/loadgen/run.h"
 #include "tools/loadgen/workload.h"
@@ -34,6 +41,9 @@ constexpr int kExitUsage = 2;
 // Transactions stay valid for half the node's window: a long paced run does not expire
 // its own tail, and a lost transaction is known dead within a bounded number of blocks.
 constexpr uint64_t kValidityBlocks = kTxValidityWindowBlocks / 2;
+// Attempts per submission by default: with the backoff doubling from 50 ms to 1 s, about 7 s
+// of retrying, enough to ride out every node of a local network restarting at once.
+constexpr int kAttemptsDefault = 12;
 
 struct Options {
   std::string node;
@@ -47,6 +57,8 @@ struct Options {
   bool no_verify = false;
   std::string lot_prefix;
   std::string product;  // empty: register and use kLoadgenProductGtin
+  int attempts = kAttemptsDefault;
+  std::string acked_out;  // empty: do not write the acknowledged ids
 };
 
 // Verifies the first transaction's signature repeatedly for about half a second.
@@ -78,27 +90,38 @@ void Note(const Options& opt, const std::string& line) {
 }
 
 // Registers the loadgen product; OK when it commits or already exists.
-Status EnsureProduct(v1::Ledger::Stub& stub, const PrivateKey& key) {
+Status EnsureProduct(client::NodeSet& nodes, const PrivateKey& key) {
   TADORI_ASSIGN_OR_RETURN(v1::SignedTransaction tx,
-                          client::PrepareTransaction(stub, LoadgenProductPayload(), key));
+                          client::PrepareTransaction(nodes, LoadgenProductPayload(), key));
   v1::SubmitRequest request;
   *request.mutable_tx() = tx;
   request.set_wait_for_commit(true);
-  grpc::ClientContext call;
-  call.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  v1::SubmitResponse response;
-  const grpc::Status rpc = stub.Submit(&call, request, &response);
-  if (!rpc.ok()) return client::FromGrpc(rpc);
+  const client::SubmitAnswer answer = client::SubmitTransaction(nodes, request);
+  if (!answer.status.ok()) return client::FromGrpc(answer.status);
+  const v1::SubmitResponse& response = answer.response;
   if (!response.committed()) return Status::DeadlineExceeded("product registration not committed");
   const uint32_t code = response.result().code();
   if (code == 0 || code == static_cast<uint32_t>(Code::kAlreadyExists)) return Status::Ok();
   return client::StatusFromCode(code, response.result().message());
 }
 
+Status WriteAckedIds(const std::string& path, const std::vector<Hash>& ids) {
+  const std::string text = client::FormatTxIdList(ids);
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (f == nullptr) return Status::Internal(path + ": " + std::strerror(errno));
+  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  const int err = errno;
+  if (std::fclose(f) != 0 || !written) {
+    return Status::Internal(path + ": " + std::strerror(written ? errno : err));
+  }
+  return Status::Ok();
+}
+
 int Run(const Options& opt) {
   std::optional<std::string> flag;
   if (!opt.node.empty()) flag = opt.node;
-  Result<std::vector<std::string>> nodes = ResolveNodeList(flag, std::getenv("TADORI_NODE"));
+  Result<std::vector<std::string>> nodes =
+      client::ResolveNodeList(flag, std::getenv("TADORI_NODE"));
   if (!nodes.ok()) return Fail("choosing the nodes", nodes.status(), kExitUsage);
   if (opt.clients < nodes->size()) {
     std::fprintf(stderr,
@@ -112,14 +135,16 @@ int Run(const Options& opt) {
   }
   Result<PrivateKey> key = client::LoadPrivateKeyFile(key_path);
   if (!key.ok()) return Fail("loading the signing key", key.status());
-  // The chain head and the product come from the first node; the others run the same chain.
-  auto stub = client::NewLedgerStub(nodes->front());
-  Result<client::ChainHead> head = client::FetchChainHead(*stub);
+  const client::FailoverPolicy policy{.attempts_max = opt.attempts};
+  // The chain head and the product come from the first node that answers; the others run
+  // the same chain.
+  client::NodeSet setup(*nodes, policy);
+  Result<client::ChainHead> head = client::FetchChainHead(setup);
   if (!head.ok()) return Fail("fetching status", head.status());
 
   std::string product = opt.product;
   if (product.empty()) {
-    Status registered = EnsureProduct(*stub, *key);
+    Status registered = EnsureProduct(setup, *key);
     if (!registered.ok()) {
       return Fail(fmt::format("registering product {} (the key must belong to a producer or "
                               "processor org; or pass --product)",
@@ -134,22 +159,46 @@ int Run(const Options& opt) {
   Note(opt,
        fmt::format("tadori-loadgen: {} harvesting events (record_event) of product {} to {} "
                    "(chain {}, height {}), {} clients, rate {}",
-                   opt.count, product, JoinNodeList(*nodes), head->chain_id, head->height,
+                   opt.count, product, client::JoinNodeList(*nodes), head->chain_id, head->height,
                    opt.clients, opt.rate > 0 ? fmt::format("{:.1f} tx/s", opt.rate) : "unlimited"));
+  // Two chunks are signed before the clock starts; a thread of the run signs the rest ahead
+  // of the senders (run.h, SigningAhead), so that a long run does not expire its own tail.
+  const HarvestPlan plan{&*key, prefix, product, kValidityBlocks, opt.wait_timeout_ms};
+  const size_t presigned = static_cast<size_t>(std::min<uint64_t>(opt.count, 2 * kSignChunkTxs));
   const auto sign_start = std::chrono::steady_clock::now();
-  const Workload workload = PresignHarvests(*head, *key, opt.count, prefix, product,
-                                            kValidityBlocks, opt.wait_timeout_ms);
+  Workload workload = UnsignedWorkload(opt.count);
+  SignHarvests(workload, 0, presigned, plan, *head);
   const double presign_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sign_start)
           .count();
-  Note(opt, fmt::format("pre-signed {} transactions in {:.0f} ms before the clock started "
-                        "(lot codes {}0..{}, valid {} blocks)",
-                        opt.count, presign_ms, prefix, opt.count - 1, kValidityBlocks));
-  Note(opt, fmt::format(
-                "mode: each client has its own connection and sends one Submit at a time with "
-                "wait_for_commit=true; latency = Submit sent -> node's commit reply{}",
-                nodes->size() > 1 ? fmt::format("; client c submits to node c % {}", nodes->size())
-                                  : ""));
+  Note(opt, fmt::format("pre-signed {} of {} transactions in {:.0f} ms before the clock started{} "
+                        "(lot codes {}0..{}, each valid {} blocks after the head it is signed "
+                        "against)",
+                        presigned, opt.count, presign_ms,
+                        presigned < opt.count
+                            ? fmt::format("; the rest are signed {} at a time ahead of the "
+                                          "senders, by a thread of their own",
+                                          kSignChunkTxs)
+                            : "",
+                        prefix, opt.count - 1, kValidityBlocks));
+  client::NodeSet head_source(*nodes, policy);  // the signer thread's alone
+  client::ChainHead signing_head = *head;
+  const SigningAhead ahead{[&](Workload& w, size_t from, size_t to) {
+                             Result<client::ChainHead> now = client::FetchChainHead(head_source);
+                             if (now.ok()) signing_head = *now;  // else the last one known
+                             SignHarvests(w, from, to, plan, signing_head);
+                           },
+                           presigned};
+  Note(opt,
+       fmt::format("mode: each client has its own connection and sends one Submit at a time with "
+                   "wait_for_commit=true; latency = Submit sent -> node's commit reply{}; a node "
+                   "not reached gets up to {} attempts in all",
+                   nodes->size() > 1
+                       ? fmt::format("; client c starts at node c % {} and moves on to the next "
+                                     "when its node cannot be reached",
+                                     nodes->size())
+                       : "",
+                   setup.attempts_max()));
 
   const double verify_per_s = MeasureVerifyRate(*key, workload);
   Note(opt, fmt::format("{} signature verify on one core: {:.0f}/s", KeyTypeName(key->type()),
@@ -157,7 +206,9 @@ int Run(const Options& opt) {
 
   std::vector<TxRecord> records;
   const Pacer pacer(opt.rate);
-  const RunTiming timing = RunClients(*nodes, opt.clients, pacer, workload, records);
+  ErrorExamples error_examples;
+  const RunTiming timing =
+      RunClients(*nodes, opt.clients, pacer, policy, workload, records, &error_examples, &ahead);
   const size_t settled = Settle(*nodes, workload, records, opt.settle_ms);
   if (settled > 0) {
     Note(opt, fmt::format("settled {} transaction(s) whose Submit ended without a commit, "
@@ -165,6 +216,10 @@ int Run(const Options& opt) {
                           settled));
   }
   if (!opt.no_verify) VerifyCommitted(*nodes, workload, records);
+  if (!opt.acked_out.empty()) {
+    Status written = WriteAckedIds(opt.acked_out, AcknowledgedIds(workload, records));
+    if (!written.ok()) return Fail("writing the acknowledged ids", written);
+  }
 
   const Tally tally = MakeTally(records, timing, opt.rate > 0);
   RunInfo info{*nodes,
@@ -176,7 +231,10 @@ int Run(const Options& opt) {
                key->public_key().id().Hex(),
                prefix,
                !opt.no_verify,
-               verify_per_s};
+               verify_per_s,
+               setup.attempts_max(),
+               opt.acked_out,
+               std::move(error_examples)};
   if (opt.json) {
     std::printf("%s\n", ReportJson(tally, info).dump().c_str());
   } else {
@@ -208,8 +266,9 @@ int main(int argc, char** argv) {
       "committed throughput and submit->commit latency"};
   app.name("tadori-loadgen");
   app.add_option("--node", opt.node,
-                 "node address HOST:PORT, or several comma-separated (client c submits to "
-                 "node c % n) (default: $TADORI_NODE, else " +
+                 "node address HOST:PORT, or the comma-separated nodes of one network (client c "
+                 "starts at node c % n and moves on when its node cannot be reached) (default: "
+                 "$TADORI_NODE, else " +
                      std::string(tadori::client::kDefaultNodeAddress) + ")");
   app.add_option("--key", opt.key_file,
                  "private key of a producer org member or admin (default: $TADORI_KEY)");
@@ -233,6 +292,14 @@ int main(int argc, char** argv) {
   app.add_option("--product", opt.product,
                  "GTIN of a registered product to harvest (default: register and use " +
                      std::string(tadori::loadgen::kLoadgenProductGtin) + ")");
+  app.add_option("--attempts", opt.attempts,
+                 "Submit calls per transaction when nodes cannot be reached, the first included "
+                 "(the same signed bytes each time, to the next node)")
+      ->check(CLI::Range(1, tadori::client::kAttemptsMax))
+      ->capture_default_str();
+  app.add_option("--acked-out", opt.acked_out,
+                 "write the ids of the acknowledged transactions (committed OK while being "
+                 "submitted), one per line, to this file");
   app.add_flag("--no-verify", opt.no_verify,
                "skip re-reading every committed transaction with GetTransaction");
   app.add_flag("--json", opt.json, "print the report as one JSON object");

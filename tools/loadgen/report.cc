@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "tools/client/node_list.h"
 #include "tools/client/rpc_error.h"
-#include "tools/loadgen/node_list.h"
 
 namespace tadori::loadgen {
 
@@ -41,6 +41,9 @@ Tally MakeTally(const std::vector<TxRecord>& records, const RunTiming& timing, b
   latencies_us.reserve(records.size());
   for (const TxRecord& r : records) {
     if (r.fate != Fate::kUnsent) ++t.sent;
+    t.retries += r.attempts > 1 ? r.attempts - 1 : 0;
+    t.failovers += r.failovers;
+    t.already_there += r.already_there ? 1 : 0;
     t.verify_failed += r.verify_failed ? 1 : 0;
     if (paced && r.fate != Fate::kUnsent) {
       const int64_t lag_ns = std::max<int64_t>(0, r.sent_ns - r.due_ns);
@@ -88,7 +91,8 @@ std::string RenderReport(const Tally& t, const RunInfo& info) {
   const std::string target =
       info.rate_per_s > 0 ? fmt::format("{:.1f} tx/s", info.rate_per_s) : "unlimited";
   std::string out;
-  out += fmt::format("nodes                {} ({})\n", info.nodes.size(), JoinNodeList(info.nodes));
+  out += fmt::format("nodes                {} ({})\n", info.nodes.size(),
+                     client::JoinNodeList(info.nodes));
   out += fmt::format("duration             {:.3f} s (start until the last Submit reply)\n",
                      t.duration_s);
   out += fmt::format("offered              {:.1f} tx/s  ({} sent of {}; target {})\n",
@@ -119,6 +123,16 @@ std::string RenderReport(const Tally& t, const RunInfo& info) {
   out += fmt::format("rejected             {}{}\n", t.rejected, ByCode(t.rejected_by_code));
   out += fmt::format("lost                 {}\n", t.lost);
   if (info.verified) out += fmt::format("verify failures      {}\n", t.verify_failed);
+  out += fmt::format(
+      "retries              {}  ({} to another node; {} found already there; at most {} "
+      "attempts per submission)\n",
+      t.retries, t.failovers, t.already_there, info.attempts_max);
+  for (const auto& [code, message] : info.error_examples) {
+    out += fmt::format("  first {:<16} {}\n", code, message);
+  }
+  if (!info.acked_out.empty()) {
+    out += fmt::format("acknowledged ids     {} written to {}\n", t.committed_ok, info.acked_out);
+  }
   if (t.latency.count == 0) {
     out += "latency ms           none (no transaction committed OK within its Submit call)\n";
   } else {
@@ -138,7 +152,7 @@ std::string RenderReport(const Tally& t, const RunInfo& info) {
 
 nlohmann::json ReportJson(const Tally& t, const RunInfo& info) {
   return {
-      {"node", JoinNodeList(info.nodes)},
+      {"node", client::JoinNodeList(info.nodes)},
       {"nodes", info.nodes},
       {"committedOkByNode", CommittedByNode(t, info)},
       {"clients", info.clients},
@@ -164,6 +178,12 @@ nlohmann::json ReportJson(const Tally& t, const RunInfo& info) {
       {"verified", info.verified},
       {"verifyPerSOneCore", info.verify_per_s},
       {"verifyFailures", t.verify_failed},
+      {"retries", t.retries},
+      {"failovers", t.failovers},
+      {"alreadyThereOnRetry", t.already_there},
+      {"attemptsMax", info.attempts_max},
+      {"ackedOut", info.acked_out},
+      {"errorExamples", info.error_examples},
       {"behindSchedule", t.behind_schedule},
       {"maxLagMs", Ms(t.max_lag_us)},
       {"latencyMs",

@@ -6,6 +6,10 @@
 //                    Submit reply / run duration (start until the last reply)
 //   latency        = Submit call duration for those transactions (sent -> commit reply)
 //   lost           = accepted by the node but never committed (see run.h)
+//   retries        = Submit calls beyond the first of each submission (a node was not
+//                    reached; the same signed transaction went to the next node)
+//   committed OK   = acknowledged transactions: a node said committed with an OK result
+//                    during the submission (TxRecord::acknowledged); --acked-out lists them
 #pragma once
 
 #include <cstddef>
@@ -46,13 +50,16 @@ struct Tally {
   // committed_ok split by the node each transaction was sent to (TxRecord::node), up to the
   // highest index seen; the report pads it with zeros to the length of the node list.
   std::vector<size_t> committed_ok_by_node;
+  size_t retries = 0;        // sum over sent transactions of attempts - 1
+  size_t failovers = 0;      // moves to another node during submissions
+  size_t already_there = 0;  // retries told ALREADY_EXISTS, taken as accepted
 };
 
 Tally MakeTally(const std::vector<TxRecord>& records, const RunTiming& timing, bool paced);
 
 // What the run was, for the report header.
 struct RunInfo {
-  std::vector<std::string> nodes;  // client c was driving nodes[c % nodes.size()]
+  std::vector<std::string> nodes;  // client c started with nodes[c % nodes.size()]
   size_t clients = 0;
   double rate_per_s = 0;  // <= 0: unlimited
   uint64_t validity_blocks = 0;
@@ -64,6 +71,9 @@ struct RunInfo {
   // Signature verifications per second of the run's key type on one core, measured by this
   // run just before the clock started: the crypto limit the node's admission works against.
   double verify_per_s = 0;
+  int attempts_max = 0;          // Submit calls one submission may make
+  std::string acked_out;         // where the acknowledged ids were written; empty: nowhere
+  ErrorExamples error_examples;  // first message of each error code that ended a submission
 };
 
 std::string RenderReport(const Tally& tally, const RunInfo& info);

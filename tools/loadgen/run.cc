@@ -1,14 +1,17 @@
 #include "tools/loadgen/run.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <mutex>
 #include <thread>
 
 #include <grpcpp/client_context.h>
 
 #include "ledger/check.h"
-#include "tools/client/channel.h"
 #include "tools/client/rpc_error.h"
+#include "tools/client/submit.h"
 #include "tools/client/transaction_builder.h"
 
 namespace tadori::loadgen {
@@ -36,27 +39,53 @@ bool Ambiguous(Code code) {
   }
 }
 
-void RecordReply(const grpc::Status& rpc, const v1::SubmitResponse& reply, TxRecord& record) {
-  record.rpc_code = client::FromGrpc(rpc).code();
-  if (rpc.ok() && reply.committed()) {
+void RecordAnswer(const client::SubmitAnswer& answer, TxRecord& record) {
+  record.rpc_code = client::FromGrpc(answer.status).code();
+  record.attempts = static_cast<uint32_t>(answer.attempts);
+  record.already_there = answer.already_there;
+  if (answer.status.ok() && answer.response.committed()) {
     record.fate = Fate::kCommitted;
-    record.result_code = reply.result().code();
-    record.height = reply.height();
-  } else if (rpc.ok() || Ambiguous(record.rpc_code)) {
+    record.result_code = answer.response.result().code();
+    record.height = answer.response.height();
+  } else if (answer.status.ok() || Ambiguous(record.rpc_code)) {
     record.fate = Fate::kPending;
   } else {
     record.fate = Fate::kRejected;
   }
 }
 
-void ClientLoop(v1::Ledger::Stub* stub, size_t node, const Pacer& pacer, const Workload& workload,
+// The first message seen of each error code, shared by the client threads.
+class ExampleCollector {
+ public:
+  void Add(const grpc::Status& status) {
+    if (status.ok()) return;
+    const std::string code = client::CodeNameOf(static_cast<uint32_t>(status.error_code()));
+    std::lock_guard lock(mu_);
+    if (examples_.size() < kErrorExamplesMax) examples_.emplace(code, status.error_message());
+  }
+  ErrorExamples Take() {
+    std::lock_guard lock(mu_);
+    return std::move(examples_);
+  }
+
+ private:
+  static constexpr size_t kErrorExamplesMax = 32;  // more than there are gRPC codes
+  std::mutex mu_;
+  ErrorExamples examples_;
+};
+
+void ClientLoop(client::NodeSet* nodes, const Pacer& pacer, const Workload& workload,
                 Clock::time_point start, std::atomic<uint64_t>& next,
-                std::vector<TxRecord>& records, std::atomic<int64_t>& last_send_ns) {
+                const std::atomic<size_t>& signed_upto, std::vector<TxRecord>& records,
+                std::atomic<int64_t>& last_send_ns, ExampleCollector& examples) {
   while (true) {
     const uint64_t i = next.fetch_add(1);
     if (i >= workload.requests.size()) return;
+    // Only when the signer fell behind; it shows as a late send.
+    while (i >= signed_upto.load(std::memory_order_acquire)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     TxRecord& record = records[i];
-    record.node = node;
     const auto due = pacer.DueOffset(i);
     std::this_thread::sleep_until(start + due);
     record.due_ns = due.count();
@@ -64,87 +93,117 @@ void ClientLoop(v1::Ledger::Stub* stub, size_t node, const Pacer& pacer, const W
     int64_t seen = last_send_ns.load();
     while (seen < record.sent_ns && !last_send_ns.compare_exchange_weak(seen, record.sent_ns)) {
     }
-    const v1::SubmitRequest& request = workload.requests[i];
-    grpc::ClientContext call;
-    call.set_deadline(std::chrono::system_clock::now() +
-                      std::chrono::milliseconds(request.wait_timeout_ms() + kCallSlackMs));
-    v1::SubmitResponse reply;
-    const grpc::Status rpc = stub->Submit(&call, request, &reply);
+    const uint64_t failovers_before = nodes->failovers();
+    const client::SubmitAnswer answer = client::SubmitTransaction(*nodes, workload.requests[i]);
     record.done_ns = NsSince(start);
-    RecordReply(rpc, reply, record);
+    record.node = nodes->current();
+    record.failovers = static_cast<uint32_t>(nodes->failovers() - failovers_before);
+    RecordAnswer(answer, record);
+    examples.Add(answer.status);
   }
 }
 
-grpc::Status GetTx(v1::Ledger::Stub& stub, const Hash& id, v1::GetTransactionResponse* answer) {
-  grpc::ClientContext call;
-  call.set_deadline(std::chrono::system_clock::now() +
-                    std::chrono::milliseconds(client::kReadDeadlineMs));
+grpc::Status GetTx(client::NodeSet& nodes, const Hash& id, v1::GetTransactionResponse* answer) {
   v1::GetTransactionRequest request;
   request.set_tx_id(id.ToBinaryString());
-  return stub.GetTransaction(&call, request, answer);
+  return nodes.CallLedger(
+      [&](v1::Ledger::Stub& stub, grpc::ClientContext& call) {
+        answer->Clear();
+        return stub.GetTransaction(&call, request, answer);
+      },
+      client::kReadDeadlineMs);
 }
 
-// One stub per node, for the reads that follow a run.
-std::vector<std::unique_ptr<v1::Ledger::Stub>> StubsFor(const std::vector<std::string>& nodes) {
-  std::vector<std::unique_ptr<v1::Ledger::Stub>> stubs;
-  stubs.reserve(nodes.size());
-  for (const std::string& node : nodes) stubs.push_back(client::NewLedgerStub(node));
-  return stubs;
+// Signs the workload from `ahead.signed_upto` on, a chunk at a time, keeping at least a chunk
+// signed beyond the entry the senders are at.
+void SignerLoop(const SigningAhead& ahead, Workload& workload, const std::atomic<uint64_t>& next,
+                std::atomic<size_t>& signed_upto) {
+  const size_t count = workload.requests.size();
+  size_t done = signed_upto.load();
+  while (done < count) {
+    if (next.load() + kSignChunkTxs < done) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      continue;
+    }
+    const size_t to = std::min(done + kSignChunkTxs, count);
+    ahead.sign(workload, done, to);
+    signed_upto.store(to, std::memory_order_release);
+    done = to;
+  }
+}
+
+// For the reads that follow a run: set k starts at node k, so that a transaction is read
+// from the node that answered for it while that node is up.
+std::vector<client::NodeSet> ReadersFor(const std::vector<std::string>& nodes) {
+  std::vector<client::NodeSet> readers;
+  readers.reserve(nodes.size());
+  for (size_t k = 0; k < nodes.size(); ++k)
+    readers.emplace_back(nodes, client::FailoverPolicy{}, k);
+  return readers;
 }
 
 }  // namespace
 
 RunTiming RunClients(const std::vector<std::string>& nodes, size_t clients, const Pacer& pacer,
-                     const Workload& workload, std::vector<TxRecord>& records) {
+                     const client::FailoverPolicy& policy, Workload& workload,
+                     std::vector<TxRecord>& records, ErrorExamples* examples,
+                     const SigningAhead* ahead) {
   TADORI_CHECK(clients >= 1 && clients <= kClientsMax);
   TADORI_CHECK(!nodes.empty());
   records.assign(workload.requests.size(), TxRecord{});
-  // Connections are opened before the clock starts, so that connection setup is not
-  // counted as latency. A client that cannot connect still runs: its calls fail and are
-  // counted like any other failure.
-  std::vector<std::unique_ptr<v1::Ledger::Stub>> stubs;
-  stubs.reserve(clients);
-  const auto connect_deadline =
-      std::chrono::system_clock::now() + std::chrono::milliseconds(client::kReadDeadlineMs);
+  // Each client's first connection is opened before the clock starts, so that connection
+  // setup is not counted as latency. A client that cannot connect still runs: its
+  // submissions move on to the other nodes or fail, and are counted like any other.
+  std::vector<client::NodeSet> sets;
+  sets.reserve(clients);
   for (size_t c = 0; c < clients; ++c) {
-    auto channel = client::OpenChannel(nodes[c % nodes.size()],
-                                       client::ChannelOptions{.own_connection = true});
-    channel->WaitForConnected(connect_deadline);
-    stubs.push_back(v1::Ledger::NewStub(channel));
+    sets.emplace_back(nodes, policy, c % nodes.size());
+    sets.back().WaitForCurrent(client::kReadDeadlineMs);
   }
   std::atomic<uint64_t> next{0};
   std::atomic<int64_t> last_send_ns{0};
+  ExampleCollector collector;
+  const size_t count = workload.requests.size();
+  std::atomic<size_t> signed_upto{ahead == nullptr ? count : ahead->signed_upto};
+  TADORI_CHECK(signed_upto.load() <= count);
+  std::thread signer;
+  if (ahead != nullptr) {
+    signer = std::thread(SignerLoop, std::cref(*ahead), std::ref(workload), std::cref(next),
+                         std::ref(signed_upto));
+  }
   const Clock::time_point start = Clock::now();
   std::vector<std::thread> threads;
   threads.reserve(clients);
   for (size_t c = 0; c < clients; ++c) {
-    threads.emplace_back(ClientLoop, stubs[c].get(), c % nodes.size(), std::cref(pacer),
-                         std::cref(workload), start, std::ref(next), std::ref(records),
-                         std::ref(last_send_ns));
+    threads.emplace_back(ClientLoop, &sets[c], std::cref(pacer), std::cref(workload), start,
+                         std::ref(next), std::cref(signed_upto), std::ref(records),
+                         std::ref(last_send_ns), std::ref(collector));
   }
   for (auto& t : threads) t.join();
+  if (signer.joinable()) signer.join();
+  if (examples != nullptr) *examples = collector.Take();
   return RunTiming{NsSince(start), last_send_ns.load()};
 }
 
 size_t Settle(const std::vector<std::string>& nodes, const Workload& workload,
               std::vector<TxRecord>& records, int settle_ms) {
-  auto stubs = StubsFor(nodes);
+  std::vector<client::NodeSet> readers = ReadersFor(nodes);
   const auto deadline = Clock::now() + std::chrono::milliseconds(settle_ms);
   size_t pending = 0;
   for (const TxRecord& r : records) pending += r.fate == Fate::kPending ? 1 : 0;
   bool any_pending = pending > 0;
   while (any_pending) {
     any_pending = false;
-    // The head of the node a transaction went to decides whether it can still commit there.
+    // The head of the node a transaction is read from decides whether it can still commit.
     std::vector<Result<client::ChainHead>> heads;
-    heads.reserve(stubs.size());
-    for (auto& stub : stubs) heads.push_back(client::FetchChainHead(*stub));
+    heads.reserve(readers.size());
+    for (client::NodeSet& reader : readers) heads.push_back(client::FetchChainHead(reader));
     const bool out_of_time = Clock::now() >= deadline;
     for (size_t i = 0; i < records.size(); ++i) {
       TxRecord& r = records[i];
       if (r.fate != Fate::kPending) continue;
       v1::GetTransactionResponse answer;
-      const grpc::Status rpc = GetTx(*stubs[r.node], workload.ids[i], &answer);
+      const grpc::Status rpc = GetTx(readers[r.node], workload.ids[i], &answer);
       if (rpc.ok()) {
         r.fate = Fate::kLateCommitted;
         r.result_code = answer.result().code();
@@ -167,18 +226,27 @@ size_t Settle(const std::vector<std::string>& nodes, const Workload& workload,
 
 size_t VerifyCommitted(const std::vector<std::string>& nodes, const Workload& workload,
                        std::vector<TxRecord>& records) {
-  auto stubs = StubsFor(nodes);
+  std::vector<client::NodeSet> readers = ReadersFor(nodes);
   size_t failures = 0;
   for (size_t i = 0; i < records.size(); ++i) {
     TxRecord& r = records[i];
     if (!r.committed()) continue;
     v1::GetTransactionResponse answer;
-    const grpc::Status rpc = GetTx(*stubs[r.node], workload.ids[i], &answer);
+    const grpc::Status rpc = GetTx(readers[r.node], workload.ids[i], &answer);
     r.verify_failed =
         !rpc.ok() || answer.height() != r.height || answer.result().code() != r.result_code;
     failures += r.verify_failed ? 1 : 0;
   }
   return failures;
+}
+
+std::vector<Hash> AcknowledgedIds(const Workload& workload, const std::vector<TxRecord>& records) {
+  TADORI_CHECK(records.size() == workload.ids.size());
+  std::vector<Hash> ids;
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (records[i].acknowledged()) ids.push_back(workload.ids[i]);
+  }
+  return ids;
 }
 
 }  // namespace tadori::loadgen

@@ -1,20 +1,25 @@
 // Driving a load run against one node or several, and settling transactions whose fate the
 // run left open.
 //
-// Mode: each client thread has its own gRPC stub on its own connection (opened before the
-// clock starts) and sends one Submit at a time with wait_for_commit=true, so the latency of
-// a transaction is the Submit call's duration: from the moment it is sent until the node
-// replies that it is committed.
+// Mode: each client thread has its own connections (the one to its first node opened before
+// the clock starts) and submits one transaction at a time with wait_for_commit=true, so the
+// latency of a transaction is its submission's duration: from the moment it is sent until a
+// node replies that it is committed.
 // Concurrency is therefore the number of clients; an offered rate beyond what C clients
 // can carry shows as sends behind schedule, which the report counts.
-// With several nodes, client c connects to nodes[c % n]; each transaction is settled and
-// verified at the node it was sent to, which is the one that answered for it.
+// With several nodes, client c starts at nodes[c % n]. When its node cannot be reached it
+// moves on to the next and sends the same signed transaction again (client/submit.h), and
+// stays with the node that answered. Settling and verifying read from the node that
+// answered for a transaction, moving on likewise.
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "tools/client/failover.h"
 #include "tools/loadgen/pacer.h"
 #include "tools/loadgen/tx_record.h"
 #include "tools/loadgen/workload.h"
@@ -22,28 +27,52 @@
 namespace tadori::loadgen {
 
 inline constexpr size_t kClientsMax = 1024;
-// How much longer than the node's commit wait a client waits for the Submit reply.
-inline constexpr int kCallSlackMs = 5'000;
+
+// The first message of each error code that ended a submission (code name -> message): what
+// "UNAVAILABLE 4" in a report was.
+using ErrorExamples = std::map<std::string, std::string>;
+
+// Signs workload entries [from, to) against the chain head of the moment (SignHarvests).
+using ChunkSigner = std::function<void(Workload& workload, size_t from, size_t to)>;
+
+// How many transactions a run signs at a time when it signs as it goes.
+inline constexpr size_t kSignChunkTxs = 1'000;
+
+// Signing as the run goes, for runs that outlast a transaction's validity: a transaction
+// signed before the clock starts expires once the chain has grown validity_blocks, however
+// long the run still has to go. One thread of RunClients signs the entries from signed_upto
+// on, kSignChunkTxs at a time and a chunk ahead of the senders, each chunk against the head
+// of the moment, so that every transaction goes out within about two chunks' sending time of
+// its signing.
+struct SigningAhead {
+  ChunkSigner sign;
+  size_t signed_upto = 0;  // entries [0, signed_upto) were signed before the run
+};
 
 struct RunTiming {
-  int64_t duration_ns = 0;   // start until the last Submit call returned
-  int64_t last_send_ns = 0;  // start until the last Submit call began
+  int64_t duration_ns = 0;   // start until the last submission ended
+  int64_t last_send_ns = 0;  // start until the last submission began
 };
 
 // Sends every request of `workload` from `clients` threads (1..kClientsMax, checked), paced
-// by `pacer`, to `nodes` (non-empty, checked). Fills records (one per request, same order,
-// each with the index of its node): kCommitted, kRejected for a
-// definite refusal (INVALID_ARGUMENT, ALREADY_EXISTS, RESOURCE_EXHAUSTED, ...), or kPending
-// when the call ended without telling (DEADLINE_EXCEEDED, UNAVAILABLE, CANCELLED, UNKNOWN,
-// INTERNAL, ABORTED, or an OK reply that says not committed).
+// by `pacer`, to `nodes` (non-empty, checked), failing over as `policy` says. Fills records
+// (one per request, same order, each with the index of the node that answered): kCommitted,
+// kRejected for a definite refusal (INVALID_ARGUMENT, ALREADY_EXISTS on a first attempt,
+// RESOURCE_EXHAUSTED, ...), or kPending when the submission ended without telling
+// (DEADLINE_EXCEEDED, UNAVAILABLE after the last attempt, CANCELLED, UNKNOWN, INTERNAL,
+// ABORTED, or an OK reply that says not committed). `examples`, when given, receives the
+// first message of each error code. Without `ahead` every entry of `workload` must be signed;
+// with it, the run signs the rest as it goes.
 RunTiming RunClients(const std::vector<std::string>& nodes, size_t clients, const Pacer& pacer,
-                     const Workload& workload, std::vector<TxRecord>& records);
+                     const client::FailoverPolicy& policy, Workload& workload,
+                     std::vector<TxRecord>& records, ErrorExamples* examples = nullptr,
+                     const SigningAhead* ahead = nullptr);
 
 // Looks up every kPending transaction with GetTransaction until each is found, is past its
 // valid_until_height, or `settle_ms` passes. Found ones become kLateCommitted. The rest
-// become kLost when the node had accepted them (Submit said OK or DEADLINE_EXCEEDED, the
-// "still queued" answer) and kRejected otherwise (the call failed before the node said
-// anything, and the transaction is not on the chain). Returns how many were pending.
+// become kLost when a node had accepted them (the submission ended OK or DEADLINE_EXCEEDED,
+// the "still queued" answer) and kRejected otherwise (no node said it had the transaction,
+// and it is not on the chain). Returns how many were pending.
 size_t Settle(const std::vector<std::string>& nodes, const Workload& workload,
               std::vector<TxRecord>& records, int settle_ms);
 
@@ -52,5 +81,8 @@ size_t Settle(const std::vector<std::string>& nodes, const Workload& workload,
 // Returns the number of failures.
 size_t VerifyCommitted(const std::vector<std::string>& nodes, const Workload& workload,
                        std::vector<TxRecord>& records);
+
+// The ids of the acknowledged transactions (TxRecord::acknowledged), in workload order.
+std::vector<Hash> AcknowledgedIds(const Workload& workload, const std::vector<TxRecord>& records);
 
 }  // namespace tadori::loadgen

@@ -60,28 +60,45 @@ v1::TransactionBody HarvestPayload(const std::string& lot_code, const std::strin
   return payload;
 }
 
+Workload UnsignedWorkload(uint64_t count) {
+  TADORI_CHECK(count >= 1 && count <= kCountMax);
+  Workload w;
+  w.requests.resize(count);
+  w.ids.resize(count);
+  w.valid_until.resize(count, 0);
+  return w;
+}
+
+void SignHarvests(Workload& w, size_t from, size_t to, const HarvestPlan& plan,
+                  const client::ChainHead& head) {
+  TADORI_CHECK(plan.key != nullptr);
+  TADORI_CHECK(from <= to && to <= w.requests.size());
+  const int64_t now_ms = WallClockMs();
+  for (size_t i = from; i < to; ++i) {
+    const v1::TransactionBody payload =
+        HarvestPayload(plan.lot_prefix + std::to_string(i), plan.product_gtin, now_ms);
+    const v1::TransactionBody body =
+        client::CompleteBody(payload, head, now_ms, plan.validity_blocks);
+    v1::SubmitRequest& request = w.requests[i];
+    *request.mutable_tx() = SignTransaction(body, *plan.key);
+    request.set_wait_for_commit(true);
+    request.set_wait_timeout_ms(plan.wait_timeout_ms);
+    w.ids[i] = Sha256(AsBytes(request.tx().body()));
+    w.valid_until[i] = body.valid_until_height();
+  }
+}
+
+Workload PresignHarvests(const client::ChainHead& head, const HarvestPlan& plan, uint64_t count) {
+  Workload w = UnsignedWorkload(count);
+  SignHarvests(w, 0, count, plan, head);
+  return w;
+}
+
 Workload PresignHarvests(const client::ChainHead& head, const PrivateKey& key, uint64_t count,
                          const std::string& lot_prefix, const std::string& product_gtin,
                          uint64_t validity_blocks, uint32_t wait_timeout_ms) {
-  TADORI_CHECK(count >= 1 && count <= kCountMax);
-  Workload w;
-  w.requests.reserve(count);
-  w.ids.reserve(count);
-  w.valid_until.reserve(count);
-  const int64_t now_ms = WallClockMs();
-  for (uint64_t i = 0; i < count; ++i) {
-    const v1::TransactionBody payload =
-        HarvestPayload(lot_prefix + std::to_string(i), product_gtin, now_ms);
-    const v1::TransactionBody body = client::CompleteBody(payload, head, now_ms, validity_blocks);
-    v1::SubmitRequest request;
-    *request.mutable_tx() = SignTransaction(body, key);
-    request.set_wait_for_commit(true);
-    request.set_wait_timeout_ms(wait_timeout_ms);
-    w.ids.push_back(Sha256(AsBytes(request.tx().body())));
-    w.valid_until.push_back(body.valid_until_height());
-    w.requests.push_back(std::move(request));
-  }
-  return w;
+  return PresignHarvests(
+      head, HarvestPlan{&key, lot_prefix, product_gtin, validity_blocks, wait_timeout_ms}, count);
 }
 
 }  // namespace tadori::loadgen

@@ -44,9 +44,28 @@ v1::TransactionBody HarvestPayload(const std::string& lot_code, const std::strin
 // "2026-11-25T16:07:18+00:00" for a Unix time in ms (seconds precision).
 std::string Rfc3339Utc(int64_t unix_ms);
 
-// `count` harvesting events with lot codes "<lot_prefix><i>" of `product_gtin`, signed by
-// `key`, valid for `validity_blocks` after `head`, each asking the node to wait for the
-// commit up to `wait_timeout_ms`. `count` must be in 1..kCountMax (checked).
+// What the harvests of a run are: lot codes "<lot_prefix><i>" of `product_gtin`, signed by
+// `key` (which must outlive the plan), each valid for `validity_blocks` after the head it is
+// signed against and asking the node to wait for the commit up to `wait_timeout_ms`.
+struct HarvestPlan {
+  const PrivateKey* key = nullptr;
+  std::string lot_prefix;
+  std::string product_gtin;
+  uint64_t validity_blocks = 0;
+  uint32_t wait_timeout_ms = 0;
+};
+
+// A workload of `count` (1..kCountMax, checked) entries, none signed yet.
+Workload UnsignedWorkload(uint64_t count);
+
+// Builds and signs entries [from, to) of `w` (to <= its size, checked) against `head`, at the
+// wall clock's time now.
+void SignHarvests(Workload& w, size_t from, size_t to, const HarvestPlan& plan,
+                  const client::ChainHead& head);
+
+// `count` harvests of `plan`, all signed against `head`.
+Workload PresignHarvests(const client::ChainHead& head, const HarvestPlan& plan, uint64_t count);
+// The same, the plan spelt out.
 Workload PresignHarvests(const client::ChainHead& head, const PrivateKey& key, uint64_t count,
                          const std::string& lot_prefix, const std::string& product_gtin,
                          uint64_t validity_blocks, uint32_t wait_timeout_ms);

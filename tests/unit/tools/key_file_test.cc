@@ -77,25 +77,23 @@ TEST_F(KeyFileTest, OverwriteReplacesContentAndTightensMode) {
 
 TEST_F(KeyFileTest, MissingFileIsNotFound) {
   Result<PrivateKey> k = LoadPrivateKeyFile(Path("absent.key"));
-  ASSERT_FALSE(k.ok());
-  EXPECT_EQ(k.status().code(), Code::kNotFound);
-  EXPECT_NE(k.status().message().find("absent.key"), std::string::npos);
+  EXPECT_EQ(k.status().code(), Code::kNotFound) << k.status().ToString();
+  EXPECT_EQ(k.status().message(), Path("absent.key") + ": No such file or directory");
 }
 
 TEST_F(KeyFileTest, EmptyPathSaysHowToGiveAKey) {
   Result<PrivateKey> k = LoadPrivateKeyFile("");
-  ASSERT_FALSE(k.ok());
-  EXPECT_EQ(k.status().code(), Code::kInvalidArgument);
-  EXPECT_NE(k.status().message().find("TADORI_KEY"), std::string::npos);
+  EXPECT_EQ(k.status().code(), Code::kInvalidArgument) << k.status().ToString();
+  EXPECT_EQ(k.status().message(), "no key file given (use --key or $TADORI_KEY)");
 }
 
 TEST_F(KeyFileTest, GarbageIsInvalidArgumentNamingTheFile) {
   const std::string path = Path("garbage.key");
   WriteText(path, "this is not a key\n");
   Result<PrivateKey> k = LoadPrivateKeyFile(path);
-  ASSERT_FALSE(k.ok());
-  EXPECT_EQ(k.status().code(), Code::kInvalidArgument);
-  EXPECT_NE(k.status().message().find("garbage.key"), std::string::npos);
+  EXPECT_EQ(k.status().code(), Code::kInvalidArgument) << k.status().ToString();
+  EXPECT_EQ(k.status().message(),
+            "key file " + path + ": PEM text must start with a -----BEGIN line");
 }
 
 TEST_F(KeyFileTest, PublicKeyIsNotAPrivateKey) {
@@ -103,21 +101,27 @@ TEST_F(KeyFileTest, PublicKeyIsNotAPrivateKey) {
   ASSERT_TRUE(key.ok());
   const std::string path = Path("public.pem");
   WriteText(path, key->public_key().ToPem());
-  EXPECT_FALSE(LoadPrivateKeyFile(path).ok());
+  const Status s = LoadPrivateKeyFile(path).status();
+  EXPECT_EQ(s.code(), Code::kInvalidArgument) << s.ToString();
+  EXPECT_EQ(s.message(), "key file " + path +
+                             ": expected a PEM \"PRIVATE KEY\" or \"EC PRIVATE KEY\" block, "
+                             "got \"PUBLIC KEY\"");
 }
 
 TEST_F(KeyFileTest, OversizedFileIsRefusedBeforeParsing) {
   const std::string path = Path("huge.key");
   WriteText(path, std::string(kPemBytesMax + 1, 'A'));
   Result<PrivateKey> k = LoadPrivateKeyFile(path);
-  ASSERT_FALSE(k.ok());
-  EXPECT_EQ(k.status().code(), Code::kInvalidArgument);
-  EXPECT_NE(k.status().message().find("larger than"), std::string::npos);
+  EXPECT_EQ(k.status().code(), Code::kInvalidArgument) << k.status().ToString();
+  EXPECT_EQ(k.status().message(),
+            path + " is larger than " + std::to_string(kPemBytesMax) + " bytes");
 }
 
 TEST_F(KeyFileTest, DirectoryIsNotAKeyFile) {
+  // Opening a directory succeeds; reading it is what fails.
   Result<PrivateKey> k = LoadPrivateKeyFile(dir_.string());
-  EXPECT_FALSE(k.ok());
+  EXPECT_EQ(k.status().code(), Code::kInvalidArgument) << k.status().ToString();
+  EXPECT_EQ(k.status().message(), "reading " + dir_.string() + ": Is a directory");
 }
 
 TEST_F(KeyFileTest, ReadInputFileHonoursItsBound) {
@@ -126,7 +130,9 @@ TEST_F(KeyFileTest, ReadInputFileHonoursItsBound) {
   Result<std::string> fits = ReadInputFile(path, 10);
   ASSERT_TRUE(fits.ok());
   EXPECT_EQ(*fits, "0123456789");
-  EXPECT_EQ(ReadInputFile(path, 9).status().code(), Code::kInvalidArgument);
+  const Status over = ReadInputFile(path, 9).status();
+  EXPECT_EQ(over.code(), Code::kInvalidArgument) << over.ToString();
+  EXPECT_EQ(over.message(), path + " is larger than 9 bytes");
 }
 
 }  // namespace

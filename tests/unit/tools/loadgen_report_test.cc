@@ -114,5 +114,27 @@ TEST(TallyTest, ReportStatesEveryFigure) {
   EXPECT_EQ(j.at("lost"), 0);
 }
 
+TEST(TallyTest, ReportNamesTheNodesAndSplitsCommitsByNode) {
+  std::vector<TxRecord> records(3);
+  for (size_t i = 0; i < records.size(); ++i) {
+    records[i].fate = Fate::kCommitted;
+    records[i].sent_ns = 0;
+    records[i].done_ns = 1'000'000;
+    records[i].node = i == 2 ? 1 : 0;
+  }
+  const Tally t = MakeTally(records, RunTiming{1'000'000'000, 0}, false);
+  RunInfo info;
+  info.nodes = {"a:1", "b:2", "c:3"};
+  const std::string text = RenderReport(t, info);
+  EXPECT_NE(text.find("nodes                3 (a:1, b:2, c:3)\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("by node            a:1 2  b:2 1  c:3 0\n"), std::string::npos) << text;
+  const nlohmann::json j = ReportJson(t, info);
+  EXPECT_EQ(j.at("nodes"), nlohmann::json({"a:1", "b:2", "c:3"}));
+  EXPECT_EQ(j.at("committedOkByNode"), nlohmann::json({2, 1, 0}));
+
+  info.nodes = {"a:1"};  // one node: no split to show
+  EXPECT_EQ(RenderReport(t, info).find("by node"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tadori::loadgen

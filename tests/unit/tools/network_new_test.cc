@@ -10,14 +10,15 @@
 #include <fstream>
 #include <set>
 #include <string>
+#include <utility>
 
 #include <gtest/gtest.h>
 
+#include "ledger/certificates.h"
+#include "ledger/files.h"
 #include "ledger/genesis.h"
 #include "ledger/keys.h"
-#include "ledger/files.h"
 #include "node/config/node_config.h"
-#include "ledger/certificates.h"
 
 namespace tadori::cli {
 namespace {
@@ -176,7 +177,10 @@ TEST_F(NetworkNewTest, UsesAnEmptyDirectoryAndRefusesANonEmptyOne) {
 
   const std::string file = (root_ / "plain-file").string();
   std::ofstream(file) << "x";
-  EXPECT_EQ(WriteConsortium(Options(1, 1), file).status().code(), Code::kFailedPrecondition);
+  const Status over_file = WriteConsortium(Options(1, 1), file).status();
+  EXPECT_EQ(over_file.code(), Code::kFailedPrecondition) << over_file.ToString();
+  EXPECT_NE(over_file.message().find(file + " exists and is not a directory"), std::string::npos)
+      << over_file.ToString();
 }
 
 TEST_F(NetworkNewTest, RefusesOptionsOutOfRangeAndWritesNothing) {
@@ -188,11 +192,21 @@ TEST_F(NetworkNewTest, RefusesOptionsOutOfRangeAndWritesNothing) {
   bad_host.host = "not a host";
   ConsortiumOptions long_chain = Options(2, 1);
   long_chain.chain_id = std::string(65, 'c');
-  for (const ConsortiumOptions& o :
-       {bad[0], bad[1], bad[2], bad[3], bad[4], high_port, bad_host, long_chain}) {
+  const std::pair<ConsortiumOptions, std::string> refused[] = {
+      {bad[0], "--orgs must be 1.."},
+      {bad[1], "--orgs must be 1.."},
+      {bad[2], "--validators-per-org must be 1.."},
+      {bad[3], "--validators-per-org must be 1.."},
+      {bad[4], "104 validators: at most"},
+      {high_port, "--base-port 65400: ports base..base+201 must lie within 1..65535"},
+      {bad_host, "--host 'not a host' is neither an IP address nor a DNS name"},
+      {long_chain, "--chain-id must be 1.."}};
+  for (const auto& [o, reason] : refused) {
     Result<ConsortiumLayout> r = WriteConsortium(o, Out());
     EXPECT_EQ(r.status().code(), Code::kInvalidArgument)
         << o.orgs << "x" << o.validators_per_org << " " << r.status().ToString();
+    EXPECT_NE(r.status().message().find(reason), std::string::npos)
+        << "want \"" << reason << "\", got " << r.status().ToString();
     EXPECT_FALSE(fs::exists(Out()));
   }
 }

@@ -2,8 +2,22 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <string_view>
+
 namespace tadori::cli {
 namespace {
+
+// Success when `json` is refused as INVALID_ARGUMENT with a message containing `reason`: the
+// check that refused is the one the caller meant, not merely some check.
+::testing::AssertionResult Refused(std::string_view json, std::string_view reason) {
+  const Status s = ParsePilotReports(json).status();
+  if (s.code() == Code::kInvalidArgument && s.message().find(reason) != std::string::npos) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure()
+         << "got " << s.ToString() << "; want INVALID_ARGUMENT saying \"" << reason << "\"";
+}
 
 TEST(PilotFileTest, AcceptsBareReportsAndPayloadWrappersInOrder) {
   auto reports = ParsePilotReports(R"([
@@ -26,18 +40,18 @@ TEST(PilotFileTest, AcceptsBareReportsAndPayloadWrappersInOrder) {
 }
 
 TEST(PilotFileTest, RefusesBadEntriesNamingThem) {
-  EXPECT_FALSE(ParsePilotReports("").ok());
-  EXPECT_FALSE(ParsePilotReports("[]").ok());
-  EXPECT_FALSE(ParsePilotReports("7").ok());
-  EXPECT_FALSE(ParsePilotReports(R"({"title": "no id"})").ok());
-  EXPECT_FALSE(ParsePilotReports(R"({"reportId": "r", "colour": "red"})").ok());
-  EXPECT_FALSE(ParsePilotReports(R"({"submitPilotReport": {"report": {"reportId": "r"}},
-                                     "extra": 1})")
-                   .ok());
-  auto second = ParsePilotReports(R"([{"reportId": "ok"}, {"reportId": 5}])");
-  ASSERT_FALSE(second.ok());
-  EXPECT_NE(second.status().message().find("report 1"), std::string::npos)
-      << second.status().message();
+  EXPECT_TRUE(Refused("", "not valid JSON"));
+  EXPECT_TRUE(Refused("[]", "the report array is empty"));
+  EXPECT_TRUE(Refused("7", "expected a report object or an array"));
+  EXPECT_TRUE(Refused(R"({"title": "no id"})", "report: no reportId"));
+  EXPECT_TRUE(
+      Refused(R"({"reportId": "r", "colour": "red"})", "report: colour: Cannot find field"));
+  EXPECT_TRUE(Refused(R"({"submitPilotReport": {"report": {"reportId": "r"}}, "extra": 1})",
+                      "report: a payload holds one submitPilotReport"));
+  EXPECT_TRUE(Refused(R"({"amendPilotReport": {"report": {"reportId": "r"}}, "extra": 1})",
+                      "report: a payload holds one amendPilotReport"));
+  EXPECT_TRUE(Refused(R"([{"reportId": "ok"}, {"reportId": 5}])",
+                      "report 1: (report_id): invalid value 5 for type TYPE_STRING"));
 }
 
 }  // namespace

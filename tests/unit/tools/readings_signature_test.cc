@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <string_view>
+
 #include "ledger/hash.h"
 
 namespace tadori::client {
@@ -43,12 +46,15 @@ TEST(ReadingsSignatureTest, DeviceSignatureVerifiesOverTheCarriedBytesOnly) {
     // One changed byte of the batch (a forged reading) breaks the signature.
     std::string forged = payload.batch();
     forged[forged.size() - 3] ^= 0x01;
-    EXPECT_FALSE(
-        pub.Verify(ReadingsSigningMessage(AsBytes(forged)), AsBytes(payload.device_signature()))
-            .ok());
+    const Status s =
+        pub.Verify(ReadingsSigningMessage(AsBytes(forged)), AsBytes(payload.device_signature()));
+    EXPECT_EQ(s.code(), Code::kUnauthenticated) << s.ToString();
+    EXPECT_EQ(s.message(), "signature does not verify");
     // A transaction-style signature over the bare digest is not a device signature.
     const Bytes bare = device->Sign(Sha256(payload.batch()).view());
-    EXPECT_FALSE(pub.Verify(ReadingsSigningMessage(AsBytes(payload.batch())), bare).ok());
+    const Status b = pub.Verify(ReadingsSigningMessage(AsBytes(payload.batch())), bare);
+    EXPECT_EQ(b.code(), Code::kUnauthenticated) << b.ToString();
+    EXPECT_EQ(b.message(), "signature does not verify");
   }
 }
 
@@ -61,16 +67,19 @@ TEST(ReadingsSignatureTest, ParsesBatchJsonAndRefusesIncompleteOnes) {
   EXPECT_EQ(batch->sequence(), 2u);
   EXPECT_EQ(batch->readings(0).value_milli(), 3100);
 
-  EXPECT_FALSE(ParseReadingBatchJson("{").ok());
-  EXPECT_FALSE(ParseReadingBatchJson(R"({"deviceId": "d", "sequence": 1, "readings": [{}],
-                                         "colour": "red"})")
-                   .ok());
-  Result<v1::ReadingBatch> no_seq =
-      ParseReadingBatchJson(R"({"deviceId": "d", "readings": [{"sensorType": "t"}]})");
-  ASSERT_FALSE(no_seq.ok());
-  EXPECT_NE(no_seq.status().message().find("sequence"), std::string::npos);
-  EXPECT_FALSE(ParseReadingBatchJson(R"({"deviceId": "d", "sequence": 1})").ok());
-  EXPECT_FALSE(ParseReadingBatchJson(R"({"sequence": 1, "readings": [{}]})").ok());
+  auto refused = [](std::string_view json, const std::string& reason) {
+    const Status s = ParseReadingBatchJson(json).status();
+    EXPECT_EQ(s.code(), Code::kInvalidArgument) << json << ": " << s.ToString();
+    EXPECT_NE(s.message().find(reason), std::string::npos)
+        << json << ": want \"" << reason << "\", got " << s.ToString();
+  };
+  refused("{", "reading batch: Unexpected end of string");
+  refused(R"({"deviceId": "d", "sequence": 1, "readings": [{}], "colour": "red"})",
+          "reading batch: colour: Cannot find field");
+  refused(R"({"deviceId": "d", "readings": [{"sensorType": "t"}]})",
+          "reading batch: sequence must be 1 or more");
+  refused(R"({"deviceId": "d", "sequence": 1})", "reading batch: no readings");
+  refused(R"({"sequence": 1, "readings": [{}]})", "reading batch: no deviceId");
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace tadori::cli {
 namespace {
 
@@ -28,9 +30,10 @@ TEST(SelectorsTest, SixtyFourHexDigitsAreAHash) {
 TEST(SelectorsTest, RefusesOtherText) {
   for (const char* bad : {"", "-1", "12a", "0x10", "99999999999999999999999", "abc",
                           "00112233445566778899aabbccddeeff"}) {
-    auto r = ParseBlockSelector(bad);
-    ASSERT_FALSE(r.ok()) << bad;
-    EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+    const Status s = ParseBlockSelector(bad).status();
+    EXPECT_EQ(s.code(), Code::kInvalidArgument) << bad << ": " << s.ToString();
+    EXPECT_EQ(s.message(), "\"" + std::string(bad) +
+                               "\" is neither a block height nor a 64-hex-digit block hash");
   }
 }
 
@@ -38,8 +41,11 @@ TEST(SelectorsTest, TxIdNeedsSixtyFourHexDigits) {
   auto id = ParseTxId(kHashHex);
   ASSERT_TRUE(id.ok());
   EXPECT_EQ(id->Hex(), kHashHex);
-  EXPECT_FALSE(ParseTxId("1234").ok());
-  EXPECT_FALSE(ParseTxId(std::string(64, 'g')).ok());
+  for (const std::string& bad : {std::string("1234"), std::string(64, 'g')}) {
+    const Status s = ParseTxId(bad).status();
+    EXPECT_EQ(s.code(), Code::kInvalidArgument) << s.ToString();
+    EXPECT_EQ(s.message(), "\"" + bad + "\" is not a transaction id (64 hex digits)");
+  }
 }
 
 }  // namespace

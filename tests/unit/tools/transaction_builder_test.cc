@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "ledger/limits.h"
 #include "ledger/transaction.h"
 
@@ -47,8 +49,12 @@ TEST(TransactionBuilderTest, SignedResultDecodesVerifiesAndFitsTheNodeWindow) {
   EXPECT_TRUE(
       CheckTransactionContext(*decoded, "tadori-dev", head.height + kDefaultValidityBlocks - 1)
           .ok());
-  EXPECT_FALSE(
-      CheckTransactionContext(*decoded, "tadori-dev", head.height + kDefaultValidityBlocks).ok());
+  const uint64_t bound = head.height + kDefaultValidityBlocks;
+  const Status expired = CheckTransactionContext(*decoded, "tadori-dev", bound);
+  EXPECT_EQ(expired.code(), Code::kFailedPrecondition) << expired.ToString();
+  EXPECT_EQ(decoded->body.valid_until_height(), bound);
+  EXPECT_EQ(expired.message(), "transaction expired at height " + std::to_string(bound) +
+                                   ", head is " + std::to_string(bound));
 }
 
 TEST(TransactionBuilderTest, LongestValidityStaysInsideTheWindow) {

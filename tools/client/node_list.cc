@@ -1,10 +1,10 @@
-#include "tools/loadgen/node_list.h"
+#include "tools/client/node_list.h"
 
 #include <algorithm>
 
 #include "tools/client/node_address.h"
 
-namespace tadori::loadgen {
+namespace tadori::client {
 
 namespace {
 
@@ -13,6 +13,15 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && blank(s.front())) s.remove_prefix(1);
   while (!s.empty() && blank(s.back())) s.remove_suffix(1);
   return s;
+}
+
+// "node list \"<text>\" <problem>", built by appending (see node_address.cc).
+Status BadList(std::string_view text, std::string_view problem) {
+  std::string m = "node list \"";
+  m.append(text);
+  m.append("\" ");
+  m.append(problem);
+  return Status::InvalidArgument(std::move(m));
 }
 
 }  // namespace
@@ -24,13 +33,11 @@ Result<std::vector<std::string>> ParseNodeList(std::string_view text) {
     const size_t comma = text.find(',', begin);
     const std::string_view entry =
         Trim(text.substr(begin, comma == std::string_view::npos ? text.npos : comma - begin));
-    if (entry.empty()) {
-      std::string m = "node list \"";
-      m.append(text);
-      m.append("\" has an empty entry");
-      return Status::InvalidArgument(std::move(m));
+    if (entry.empty()) return BadList(text, "has an empty entry");
+    if (nodes.size() == kNodeListMax) {
+      return BadList(text, "names more than " + std::to_string(kNodeListMax) + " nodes");
     }
-    TADORI_RETURN_IF_ERROR(client::ValidateNodeAddress(entry));
+    TADORI_RETURN_IF_ERROR(ValidateNodeAddress(entry));
     if (std::find(nodes.begin(), nodes.end(), entry) != nodes.end()) {
       std::string m = "node address \"";
       m.append(entry);
@@ -46,8 +53,8 @@ Result<std::vector<std::string>> ParseNodeList(std::string_view text) {
 
 Result<std::vector<std::string>> ResolveNodeList(const std::optional<std::string>& flag,
                                                  const char* env_value) {
-  std::optional<client::NodeSetting> chosen = client::ChooseNodeSetting(flag, env_value);
-  if (!chosen) return std::vector<std::string>{std::string(client::kDefaultNodeAddress)};
+  std::optional<NodeSetting> chosen = ChooseNodeSetting(flag, env_value);
+  if (!chosen) return std::vector<std::string>{std::string(kDefaultNodeAddress)};
   Result<std::vector<std::string>> nodes = ParseNodeList(chosen->text);
   if (!nodes.ok()) return nodes.status().WithContext(chosen->source);
   return nodes;
@@ -62,4 +69,4 @@ std::string JoinNodeList(const std::vector<std::string>& nodes) {
   return out;
 }
 
-}  // namespace tadori::loadgen
+}  // namespace tadori::client
