@@ -49,14 +49,19 @@ Status BftValidator::Start(PeerTransport& network) {
   core_ = std::make_unique<ValidatorCore>(store_, mempool_, feed_, genesis_, self_, key_,
                                           options_.validator, clock_, network);
   TADORI_RETURN_IF_ERROR(core_->Start());
-  sync_ = std::make_unique<SyncServer>(
+  auto sync = std::make_unique<SyncServer>(
       store_, genesis_.validators.size(), clock_, network,
       [this](const consensus::BlockId& target) {
         std::lock_guard lock(core_mu_);
         return core_->UncommittedPath(target);
       },
       options_.sync);
-  core_stats_ = core_->stats();
+  {
+    // OnFrame and stats() may already run (the daemon's network starts first).
+    std::lock_guard lock(mu_);
+    sync_ = std::move(sync);
+    core_stats_ = core_->stats();
+  }
   loop_ = std::thread([this] { RunLoop(); });
   sync_thread_ = std::thread([this] { RunSyncServer(); });
   return Status::Ok();
@@ -91,13 +96,12 @@ void BftValidator::OnFrame(size_t from, v1::PeerFrame frame) {
   if (IsSyncRequest(bytes)) {
     Result<consensus::Message> m = consensus::DecodeMessage(AsBytes(bytes));
     if (!m.ok() || !std::holds_alternative<consensus::SyncRequest>(*m)) return;
-    if (sync_ && sync_->Enqueue(from, std::get<consensus::SyncRequest>(*m))) {
-      {
-        std::lock_guard lock(mu_);
-        sync_wake_ = true;
-      }
-      sync_cv_.notify_one();
+    {
+      std::lock_guard lock(mu_);
+      if (sync_ == nullptr || !sync_->Enqueue(from, std::get<consensus::SyncRequest>(*m))) return;
+      sync_wake_ = true;
     }
+    sync_cv_.notify_one();
     return;
   }
   {
@@ -132,13 +136,13 @@ BftValidator::Stats BftValidator::stats() const {
     s.core = core_stats_;
     s.inbox_dropped = inbox_.dropped();
     s.inbox_bytes = inbox_.bytes();
+    if (sync_) {
+      s.sync_served = sync_->served();
+      s.sync_dropped = sync_->dropped();
+    }
   }
   s.gossip_admitted = relay_.admitted();
   s.gossip_refused = relay_.refused();
-  if (sync_) {
-    s.sync_served = sync_->served();
-    s.sync_dropped = sync_->dropped();
-  }
   return s;
 }
 
