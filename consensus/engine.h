@@ -147,8 +147,7 @@ class Engine {
   void RecoverOnCertificate(Round certificate_round);
   // Whether block i of a sync response is certified: the next block carries a verified QC
   // for it, or it is a block this node asked for or holds the high QC of.
-  bool SyncBlockCertified(const SyncResponse& r, size_t i, const BlockId& id,
-                          const BlockId& asked);
+  bool SyncBlockCertified(const SyncResponse& r, size_t i, const BlockId& id, const BlockId& asked);
   uint64_t RoundTimeoutMs() const;
   void SendTo(ValidatorIndex to, const Message& m);
 

@@ -118,7 +118,7 @@ ValidatorSet::ValidatorSet(std::vector<PublicKey> keys) : keys_(std::move(keys))
 
 size_t ValidatorSet::Quorum() const {
   TADORI_CHECK(!keys_.empty());
-  const size_t quorum = QuorumWeight(keys_.size());  // equal weights
+  const size_t quorum = QuorumWeight(keys_.size());            // equal weights
   TADORI_CHECK(quorum <= keys_.size() - MaxFaulty());          // live with f silent
   TADORI_CHECK(2 * quorum >= keys_.size() + MaxFaulty() + 1);  // overlap holds an honest one
   return quorum;

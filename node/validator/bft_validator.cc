@@ -19,8 +19,8 @@ constexpr int64_t kIdleWakeMs = 100;
 constexpr size_t kMessagesPerTurnMax = 256;
 
 bool IsSyncRequest(const std::string& bytes) {
-  return !bytes.empty() &&
-         static_cast<uint8_t>(bytes[0]) == static_cast<uint8_t>(consensus::MessageKind::kSyncRequest);
+  return !bytes.empty() && static_cast<uint8_t>(bytes[0]) ==
+                               static_cast<uint8_t>(consensus::MessageKind::kSyncRequest);
 }
 
 }  // namespace
@@ -168,7 +168,8 @@ void BftValidator::RunLoop() {
       }
       std::unique_lock lock(mu_);
       if (!gossip_out_.empty()) wake_ms = std::min(wake_ms, clock_.SteadyMs() + kGossipFlushMs);
-      const auto wait = std::chrono::milliseconds(std::max<int64_t>(0, wake_ms - clock_.SteadyMs()));
+      const auto wait =
+          std::chrono::milliseconds(std::max<int64_t>(0, wake_ms - clock_.SteadyMs()));
       loop_cv_.wait_for(lock, wait, [&] { return stop_ || wake_ || !inbox_.empty(); });
       if (stop_) return;
       wake_ = false;

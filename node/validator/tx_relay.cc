@@ -15,8 +15,7 @@ void TxRelay::Intake(const v1::TxGossip& gossip) {
   }
 }
 
-std::vector<v1::PeerFrame> TxRelay::Pack(std::vector<v1::SignedTransaction> txs,
-                                         size_t batch_max) {
+std::vector<v1::PeerFrame> TxRelay::Pack(std::vector<v1::SignedTransaction> txs, size_t batch_max) {
   std::vector<v1::PeerFrame> frames;
   for (size_t start = 0; start < txs.size(); start += batch_max) {
     v1::PeerFrame& frame = frames.emplace_back();

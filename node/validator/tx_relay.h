@@ -26,8 +26,7 @@ class TxRelay {
   // neither admitted nor refused.
   void Intake(const v1::TxGossip& gossip);
   // `txs` as frames of at most `batch_max` transactions each.
-  static std::vector<v1::PeerFrame> Pack(std::vector<v1::SignedTransaction> txs,
-                                         size_t batch_max);
+  static std::vector<v1::PeerFrame> Pack(std::vector<v1::SignedTransaction> txs, size_t batch_max);
 
   uint64_t admitted() const { return admitted_.load(); }
   uint64_t refused() const { return refused_.load(); }

@@ -62,8 +62,7 @@ class ValidatorCore::View final : public ProposalView {
 
 ValidatorCore::ValidatorCore(Store& store, Mempool& mempool, CommitFeed& feed,
                              const GenesisInfo& genesis, size_t self, PrivateKey key,
-                             ValidatorOptions options, const Clock& clock,
-                             PeerTransport& transport)
+                             ValidatorOptions options, const Clock& clock, PeerTransport& transport)
     : store_(store),
       mempool_(mempool),
       feed_(feed),
@@ -124,11 +123,11 @@ Status ValidatorCore::Start() {
     }
     started.pending.push_back(std::move(block));
   }
-  spdlog::info("validator {} starting at height {} (last voted round {}, {} pending blocks{})",
-               genesis_.genesis.validators(static_cast<int>(self_)).id(), height,
-               started.safety.last_voted_round, started.pending.size(),
-               started.safety_state_lost ? ", no safety state: votes after the network moves on"
-                                         : "");
+  spdlog::info(
+      "validator {} starting at height {} (last voted round {}, {} pending blocks{})",
+      genesis_.genesis.validators(static_cast<int>(self_)).id(), height,
+      started.safety.last_voted_round, started.pending.size(),
+      started.safety_state_lost ? ", no safety state: votes after the network moves on" : "");
   Step(started);
   return failure_;
 }
@@ -231,10 +230,10 @@ void ValidatorCore::Apply(consensus::Actions actions, std::vector<consensus::Eve
     } else if (auto* a = std::get_if<consensus::SetTimer>(&action)) {
       timer_.emplace(a->round, clock_.SteadyMs() + static_cast<int64_t>(a->duration_ms));
     } else if (auto* a = std::get_if<consensus::Fetch>(&action)) {
-      spdlog::debug("fetching up to {} above height {} from {}", a->request.target.ShortHex(),
-                    a->request.committed_height,
-                    a->every_peer ? std::string("every validator")
-                                  : "validator " + std::to_string(a->peer));
+      spdlog::debug(
+          "fetching up to {} above height {} from {}", a->request.target.ShortHex(),
+          a->request.committed_height,
+          a->every_peer ? std::string("every validator") : "validator " + std::to_string(a->peer));
       const Bytes ask = consensus::EncodeMessage(a->request);
       if (a->every_peer) {
         BroadcastConsensus(ask);
@@ -270,13 +269,11 @@ void ValidatorCore::ResendTimeoutToNewPeers() {
   for (size_t peer : now) {
     if (connected_.insert(peer).second && last_timeout_) SendConsensus(peer, *last_timeout_);
   }
-  std::erase_if(connected_, [&](size_t peer) {
-    return !std::binary_search(now.begin(), now.end(), peer);
-  });
+  std::erase_if(connected_,
+                [&](size_t peer) { return !std::binary_search(now.begin(), now.end(), peer); });
 }
 
-const LedgerTip* ValidatorCore::TipOf(const consensus::Block& block,
-                                      const consensus::BlockId& id) {
+const LedgerTip* ValidatorCore::TipOf(const consensus::Block& block, const consensus::BlockId& id) {
   auto found = tips_.find(id);
   if (found != tips_.end()) return &found->second;
   LedgerTip tip;
@@ -383,11 +380,11 @@ std::optional<consensus::PayloadReady> ValidatorCore::TryBuildPayload() {
     return std::nullopt;
   }
   const uint64_t height = parent->height + 1;
-  std::vector<DecodedTransaction> txs = mempool_.Select(
-      options_.batch.block_tx_max, options_.batch.block_bytes_max,
-      [&](const DecodedTransaction& tx) {
-        return pending->count(tx.id) > 0 || tx.body.valid_until_height() < height;
-      });
+  std::vector<DecodedTransaction> txs =
+      mempool_.Select(options_.batch.block_tx_max, options_.batch.block_bytes_max,
+                      [&](const DecodedTransaction& tx) {
+                        return pending->count(tx.id) > 0 || tx.body.valid_until_height() < height;
+                      });
   // A transaction can re-enter the mempool after its commit (admitted just before it): it
   // would make every validator refuse this proposal, so it leaves the pool here.
   std::vector<Hash> committed;

@@ -9,9 +9,9 @@
 #include <set>
 #include <thread>
 
-#include "ledger/store/chain_check.h"
 #include "ledger/genesis.h"
 #include "ledger/keys.h"
+#include "ledger/store/chain_check.h"
 #include "ledger/store/store.h"
 #include "ledger/transaction.h"
 #include "node/daemon/dev_identity.h"

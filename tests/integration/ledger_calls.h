@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "ledger/files.h"
 #include "ledger/keys.h"
 #include "ledger/transaction.h"
-#include "ledger/files.h"
 #include "node/daemon/dev_identity.h"
 #include "tadori/v1/ledger.grpc.pb.h"
 

@@ -33,8 +33,8 @@ namespace tadori::sim {
 
 std::string NodeSimResult::ReplayCommand() const {
   std::ostringstream s;
-  s << "tadori-sim --whole --seed " << seed << " --nodes " << nodes << " --byzantine "
-    << byzantine << " --mix " << FaultMixName(mix);
+  s << "tadori-sim --whole --seed " << seed << " --nodes " << nodes << " --byzantine " << byzantine
+    << " --mix " << FaultMixName(mix);
   if (planted_bug != PlantedBug::kNone) s << " --planted-bug " << PlantedBugName(planted_bug);
   s << " --trace";
   return s.str();
@@ -46,11 +46,11 @@ using consensus::MessageKind;
 
 // Ledger-level misbehaviour of a Byzantine validator (besides byzantine.h's traits).
 enum LedgerTrait : uint32_t {
-  kWrongRoot = 1u << 0,   // as leader, claims a random result root for the block below
-  kStripTc = 1u << 1,     // sends a copy of its proposal without its TC first
-  kSyncLies = 1u << 2,    // answers sync requests with forged chains, junk or nothing, and
-                          // sends answers nobody asked for
-  kFlood = 1u << 3,       // duplicate proposals, bursts of sync requests, junk transactions
+  kWrongRoot = 1u << 0,  // as leader, claims a random result root for the block below
+  kStripTc = 1u << 1,    // sends a copy of its proposal without its TC first
+  kSyncLies = 1u << 2,   // answers sync requests with forged chains, junk or nothing, and
+                         // sends answers nobody asked for
+  kFlood = 1u << 3,      // duplicate proposals, bursts of sync requests, junk transactions
 };
 
 struct FaultParams {
@@ -79,8 +79,17 @@ FaultParams ParamsFor(FaultMix mix) {
 }
 
 struct Event {
-  enum class Kind : uint8_t { kDeliver, kWake, kServeSync, kRestart, kSubmit, kHeal, kFault, kGst,
-                              kPoll };
+  enum class Kind : uint8_t {
+    kDeliver,
+    kWake,
+    kServeSync,
+    kRestart,
+    kSubmit,
+    kHeal,
+    kFault,
+    kGst,
+    kPoll
+  };
   uint64_t time_ms = 0;
   uint64_t seq = 0;
   Kind kind = Kind::kDeliver;
@@ -276,8 +285,8 @@ NodeSimulation::NodeSimulation(const NodeSimOptions& options, std::ostream* trac
   const size_t f = (n_ - 1) / 3;
   mix_ = options.mix ? *options.mix : derived_mix;
   params_ = ParamsFor(mix_);
-  byzantine_ = options.byzantine >= 0 ? std::min<size_t>(options.byzantine, f)
-                                      : byzantine_draw % (f + 1);
+  byzantine_ =
+      options.byzantine >= 0 ? std::min<size_t>(options.byzantine, f) : byzantine_draw % (f + 1);
   const bool stop_one = setup.Chance(500);
   const size_t stop_pick = setup.Below(n_);
   validator_set_ = consensus::ValidatorSet::Equal(n_);
@@ -312,8 +321,8 @@ NodeSimulation::NodeSimulation(const NodeSimOptions& options, std::ostream* trac
     node.dir = "/sim/node-" + std::to_string(i);
     node.env = std::make_unique<CrashingEnv>(memory_.get(), [this, i] { return DecideCrash(i); });
     const int64_t skew = params_.delay_ms_max > 10 ? static_cast<int64_t>(setup.Range(0, 2000)) : 0;
-    node.clock = std::make_unique<SimClock>(now_ms_, consortium_->genesis.genesis.genesis_time_ms() +
-                                                         1000 + skew);
+    node.clock = std::make_unique<SimClock>(
+        now_ms_, consortium_->genesis.genesis.genesis_time_ms() + 1000 + skew);
     node.transport = std::make_unique<SimTransport>(*this, i);
   }
   byzantine_logic_ = std::make_unique<ByzantineBehaviour>(*this, rng_.Fork());
@@ -361,8 +370,8 @@ void NodeSimulation::StartNode(size_t i) {
       node.alive = true;
       return CrashNode(i);
     }
-    return Violation("node " + std::to_string(i) + " cannot reopen its store after a crash: " +
-                     store.status().ToString());
+    return Violation("node " + std::to_string(i) +
+                     " cannot reopen its store after a crash: " + store.status().ToString());
   }
   node.store = std::move(*store);
   Result<WriteSet> genesis_state = GenesisState(consortium_->genesis.genesis);
@@ -373,8 +382,7 @@ void NodeSimulation::StartNode(size_t i) {
       node.alive = true;
       return CrashNode(i);
     }
-    return Violation("node " + std::to_string(i) + " cannot write its genesis: " +
-                     init.ToString());
+    return Violation("node " + std::to_string(i) + " cannot write its genesis: " + init.ToString());
   }
   node.mempool = std::make_unique<Mempool>();
   node.feed = std::make_unique<CommitFeed>(node.store->Height());
@@ -405,9 +413,7 @@ void NodeSimulation::StartNode(size_t i) {
           Result<Hash> ResultRootAt(uint64_t h) const override {
             return h > inner_.ExecutedHeight() ? Result<Hash>(root_) : inner_.ResultRootAt(h);
           }
-          Result<bool> IsCommitted(const Hash& id) const override {
-            return inner_.IsCommitted(id);
-          }
+          Result<bool> IsCommitted(const Hash& id) const override { return inner_.IsCommitted(id); }
           bool AdmittedHere(const DecodedTransaction& tx) const override {
             return inner_.AdmittedHere(tx);
           }
@@ -433,10 +439,9 @@ void NodeSimulation::StartNode(size_t i) {
       };
     }
   }
-  node.core = std::make_unique<ValidatorCore>(*node.store, *node.mempool, *node.feed,
-                                              consortium_->genesis, i,
-                                              consortium_->consensus_keys[i], vo, *node.clock,
-                                              *node.transport);
+  node.core = std::make_unique<ValidatorCore>(
+      *node.store, *node.mempool, *node.feed, consortium_->genesis, i,
+      consortium_->consensus_keys[i], vo, *node.clock, *node.transport);
   node.alive = true;
   node.checked_height = std::min(node.checked_height, node.store->Height());
   Status started = node.core->Start();
@@ -468,7 +473,8 @@ void NodeSimulation::CrashNode(size_t i) {
   node.alive = false;
   ++node.epoch;
   ++result_.crashes;
-  const bool wipe = !after_gst_ && params_.wipe_per_mille > 0 && rng_.Chance(params_.wipe_per_mille);
+  const bool wipe =
+      !after_gst_ && params_.wipe_per_mille > 0 && rng_.Chance(params_.wipe_per_mille);
   if (wipe) {
     leveldb::Options o;
     o.env = memory_.get();
@@ -479,7 +485,8 @@ void NodeSimulation::CrashNode(size_t i) {
   }
   const uint64_t back =
       std::max(now_ms_ + 1, std::min(now_ms_ + rng_.Range(200, 2500), options_.safety_phase_ms));
-  Push(Event{.time_ms = back, .kind = Event::Kind::kRestart, .target = i, .generation = node.epoch});
+  Push(
+      Event{.time_ms = back, .kind = Event::Kind::kRestart, .target = i, .generation = node.epoch});
 }
 
 bool NodeSimulation::DecideCrash(size_t i) {
@@ -547,8 +554,7 @@ void NodeSimulation::CheckCommits(size_t i) {
     Result<v1::Block> block = node.store->GetBlock(h);
     Result<Hash> root = node.store->ResultRootAt(h);
     if (!block.ok() || !root.ok()) {
-      return Violation("node " + std::to_string(i) + " cannot read its block " +
-                       std::to_string(h));
+      return Violation("node " + std::to_string(i) + " cannot read its block " + std::to_string(h));
     }
     Result<DecodedBlock> decoded = DecodeBlock(*block);
     TADORI_CHECK(decoded.ok());
@@ -584,7 +590,8 @@ std::vector<size_t> NodeSimulation::ConnectedTo(size_t node) const {
 void NodeSimulation::NoteProposal(const v1::PeerFrame& frame) {
   if (frame.kind_case() != v1::PeerFrame::kConsensus) return;
   const std::string& bytes = frame.consensus();
-  if (bytes.empty() || static_cast<uint8_t>(bytes[0]) != static_cast<uint8_t>(MessageKind::kProposal)) {
+  if (bytes.empty() ||
+      static_cast<uint8_t>(bytes[0]) != static_cast<uint8_t>(MessageKind::kProposal)) {
     return;
   }
   Result<consensus::Message> m = consensus::DecodeMessage(AsBytes(bytes));
@@ -676,8 +683,8 @@ void NodeSimulation::ServeSync(size_t i) {
   if (!next.ok()) {
     if (node.env->crashed()) return CrashNode(i);
     if (Honest(i)) {
-      return Violation("honest node " + std::to_string(i) + " failed serving sync: " +
-                       next.status().ToString());
+      return Violation("honest node " + std::to_string(i) +
+                       " failed serving sync: " + next.status().ToString());
     }
     return;
   }
@@ -696,8 +703,8 @@ Bytes NodeSimulation::MakePayload(size_t, consensus::Round round, bool, Hash& di
   return p;
 }
 
-std::optional<consensus::Proposal> NodeSimulation::WrongRootProposal(
-    size_t node, const consensus::Proposal& p) {
+std::optional<consensus::Proposal> NodeSimulation::WrongRootProposal(size_t node,
+                                                                     const consensus::Proposal& p) {
   v1::Block ledger;
   if (!ledger.ParseFromArray(p.block.payload.data(), static_cast<int>(p.block.payload.size()))) {
     return std::nullopt;
@@ -754,8 +761,7 @@ consensus::SyncResponse NodeSimulation::ForgedChain(size_t node) {
   return r;
 }
 
-void NodeSimulation::ByzantineSyncAnswer(size_t node, size_t asker,
-                                         const consensus::SyncRequest&) {
+void NodeSimulation::ByzantineSyncAnswer(size_t node, size_t asker, const consensus::SyncRequest&) {
   const uint64_t pick = rng_.Below(3);
   if (pick == 0) return;  // withheld
   v1::PeerFrame frame;
@@ -806,8 +812,8 @@ void NodeSimulation::ByzantineOutgoing(size_t from, std::optional<size_t> to,
   };
   if (frame.kind_case() != v1::PeerFrame::kConsensus) return send(frame);
   const std::string& bytes = frame.consensus();
-  const bool proposal =
-      !bytes.empty() && static_cast<uint8_t>(bytes[0]) == static_cast<uint8_t>(MessageKind::kProposal);
+  const bool proposal = !bytes.empty() && static_cast<uint8_t>(bytes[0]) ==
+                                              static_cast<uint8_t>(MessageKind::kProposal);
   if (proposal) {
     Result<consensus::Message> m = consensus::DecodeMessage(AsBytes(bytes));
     if (m.ok()) {
@@ -835,11 +841,11 @@ void NodeSimulation::ByzantineOutgoing(size_t from, std::optional<size_t> to,
     }
   }
   if (node.consensus_traits != 0) {
-    byzantine_logic_->Outgoing(from, node.consensus_traits,
-                               to ? std::optional<consensus::ValidatorIndex>(
-                                        static_cast<consensus::ValidatorIndex>(*to))
-                                  : std::nullopt,
-                               Bytes(bytes.begin(), bytes.end()));
+    byzantine_logic_->Outgoing(
+        from, node.consensus_traits,
+        to ? std::optional<consensus::ValidatorIndex>(static_cast<consensus::ValidatorIndex>(*to))
+           : std::nullopt,
+        Bytes(bytes.begin(), bytes.end()));
     return;
   }
   send(frame);

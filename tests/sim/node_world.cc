@@ -36,8 +36,7 @@ bool CrashingEnv::RefuseWrite() {
   return crashed_;
 }
 
-leveldb::Status CrashingEnv::NewWritableFile(const std::string& name,
-                                             leveldb::WritableFile** out) {
+leveldb::Status CrashingEnv::NewWritableFile(const std::string& name, leveldb::WritableFile** out) {
   if (crashed_) return leveldb::Status::IOError("simulated crash");
   leveldb::WritableFile* inner = nullptr;
   leveldb::Status s = target()->NewWritableFile(name, &inner);

@@ -34,8 +34,7 @@ class CrashingEnv final : public leveldb::EnvWrapper {
   bool RefuseWrite();
 
   leveldb::Status NewWritableFile(const std::string& name, leveldb::WritableFile** out) override;
-  leveldb::Status NewAppendableFile(const std::string& name,
-                                    leveldb::WritableFile** out) override;
+  leveldb::Status NewAppendableFile(const std::string& name, leveldb::WritableFile** out) override;
   leveldb::Status RenameFile(const std::string& from, const std::string& to) override;
   leveldb::Status RemoveFile(const std::string& name) override;
 

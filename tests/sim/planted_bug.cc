@@ -19,9 +19,9 @@ std::string_view PlantedBugName(PlantedBug bug) {
 }
 
 std::optional<PlantedBug> ParsePlantedBug(std::string_view name) {
-  for (PlantedBug b : {PlantedBug::kNone, PlantedBug::kVoteTwiceInRound,
-                       PlantedBug::kCommitOnOneChain, PlantedBug::kSyncByParentLink,
-                       PlantedBug::kUncheckedResultClaim}) {
+  for (PlantedBug b :
+       {PlantedBug::kNone, PlantedBug::kVoteTwiceInRound, PlantedBug::kCommitOnOneChain,
+        PlantedBug::kSyncByParentLink, PlantedBug::kUncheckedResultClaim}) {
     if (PlantedBugName(b) == name) return b;
   }
   return std::nullopt;

@@ -17,7 +17,7 @@ enum class PlantedBug : uint8_t {
   kVoteTwiceInRound = 1,  // ignores last_voted_round for a second proposal
   kCommitOnOneChain = 2,  // commits a block as soon as it has a QC (no 2-chain)
   // Whole-validator bugs (tests/sim/node_sim.h):
-  kSyncByParentLink = 3,  // a synced block counts as certified when the next one names it
+  kSyncByParentLink = 3,      // a synced block counts as certified when the next one names it
   kUncheckedResultClaim = 4,  // a result claim above this node's execution is not checked
 };
 

@@ -76,35 +76,9 @@ int main(int argc, char** argv) {
   auto started = std::chrono::steady_clock::now();
   uint64_t violations = 0;
   uint64_t commits = 0;
-  for (uint64_t s = first_seed; s < first_seed + seeds && whole; ++s) {
-    tadori::sim::NodeSimOptions options;
-    options.seed = s;
-    options.nodes = base.nodes;
-    options.byzantine = base.byzantine;
-    options.mix = base.mix;
-    options.planted_bug = base.planted_bug;
-    if (app.count("--safety-ms") != 0) options.safety_phase_ms = safety_ms;
-    if (app.count("--liveness-ms") != 0) options.liveness_phase_ms = liveness_ms;
-    tadori::sim::NodeSimResult r =
-        tadori::sim::RunNodeSimulation(options, trace && single_seed ? &std::cout : nullptr);
-    commits += r.min_honest_height;
-    if (!r.ok()) {
-      ++violations;
-      std::cout << "FAIL seed " << s << ": " << r.violations.front()
-                << "\n  replay: " << r.ReplayCommand() << "\n";
-    } else if (single_seed) {
-      std::cout << "seed " << s << " ok: nodes " << r.nodes << " byzantine " << r.byzantine
-                << " mix " << tadori::sim::FaultMixName(r.mix) << " height "
-                << r.min_honest_height << " acknowledged txs " << r.acknowledged_txs
-                << " crashes " << r.crashes << " wipes " << r.wipes << " messages "
-                << r.messages << " end " << r.end_time_ms << "ms\n";
-    }
-  }
-  for (uint64_t s = first_seed; s < first_seed + seeds && !whole; ++s) {
-    SimOptions options = base;
-    options.seed = s;
-    tadori::sim::SimResult r =
-        tadori::sim::RunSimulation(options, trace && single_seed ? &std::cout : nullptr);
+  std::ostream* trace_to = trace && single_seed ? &std::cout : nullptr;
+  // Counts one seed's result, printing a failure's replay line (or, for one seed, `detail`).
+  auto tally = [&](uint64_t s, const auto& r, const std::string& detail) {
     commits += r.min_honest_height;
     if (!r.ok()) {
       ++violations;
@@ -113,16 +87,41 @@ int main(int argc, char** argv) {
     } else if (single_seed) {
       std::cout << "seed " << s << " ok: nodes " << r.nodes << " byzantine " << r.byzantine
                 << " mix " << tadori::sim::FaultMixName(r.mix) << " height " << r.min_honest_height
-                << " max round " << r.max_round << " messages " << r.messages << " engine drops "
-                << r.dropped_by_engines << " end " << r.end_time_ms << "ms\n";
+                << detail << " end " << r.end_time_ms << "ms\n";
+    }
+  };
+  for (uint64_t s = first_seed; s < first_seed + seeds; ++s) {
+    if (whole) {
+      tadori::sim::NodeSimOptions options;
+      options.seed = s;
+      options.nodes = base.nodes;
+      options.byzantine = base.byzantine;
+      options.mix = base.mix;
+      options.planted_bug = base.planted_bug;
+      if (app.count("--safety-ms") != 0) options.safety_phase_ms = safety_ms;
+      if (app.count("--liveness-ms") != 0) options.liveness_phase_ms = liveness_ms;
+      const auto r = tadori::sim::RunNodeSimulation(options, trace_to);
+      tally(s, r,
+            " acknowledged txs " + std::to_string(r.acknowledged_txs) + " crashes " +
+                std::to_string(r.crashes) + " wipes " + std::to_string(r.wipes) +
+                (r.one_stayed_down ? " one down for good" : "") + " messages " +
+                std::to_string(r.messages));
+    } else {
+      SimOptions options = base;
+      options.seed = s;
+      const auto r = tadori::sim::RunSimulation(options, trace_to);
+      tally(s, r,
+            " max round " + std::to_string(r.max_round) + " messages " +
+                std::to_string(r.messages) + " engine drops " +
+                std::to_string(r.dropped_by_engines));
     }
   }
   double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::printf(
       "tadori-sim%s summary: seeds: %llu violations: %llu first-seed: %llu "
       "honest-commits: %llu wall: %.1fs\n",
-      whole ? " --whole" : "", static_cast<unsigned long long>(seeds), static_cast<unsigned long long>(violations),
-      static_cast<unsigned long long>(first_seed), static_cast<unsigned long long>(commits),
-      wall_s);
+      whole ? " --whole" : "", static_cast<unsigned long long>(seeds),
+      static_cast<unsigned long long>(violations), static_cast<unsigned long long>(first_seed),
+      static_cast<unsigned long long>(commits), wall_s);
   return violations > 0 ? 1 : 0;
 }

@@ -32,7 +32,6 @@ inline constexpr int kFaultMixCount = 5;
 std::string_view FaultMixName(FaultMix mix);
 std::optional<FaultMix> ParseFaultMix(std::string_view name);
 
-
 struct SimOptions {
   uint64_t seed = 1;
   size_t nodes = 0;             // 0: derived from the seed, 4..10

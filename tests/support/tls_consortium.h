@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "ledger/certificates.h"
 #include "ledger/genesis.h"
 #include "ledger/keys.h"
-#include "ledger/certificates.h"
 
 namespace tadori {
 

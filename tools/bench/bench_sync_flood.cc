@@ -99,14 +99,15 @@ int main(int argc, char** argv) {
   args.SetMaxSendMessageSize(64 * 1024 * 1024);
   auto channel = grpc::CreateCustomChannel(target, grpc::SslCredentials(ssl), args);
   auto peer = v1::Peer::NewStub(channel);
-  auto client = v1::Ledger::NewStub(grpc::CreateChannel(target_client,
-                                                        grpc::InsecureChannelCredentials()));
+  auto client =
+      v1::Ledger::NewStub(grpc::CreateChannel(target_client, grpc::InsecureChannelCredentials()));
 
   grpc::ClientContext ctx;
   auto stream = peer->Connect(&ctx);
   v1::PeerFrame hello;
   hello.mutable_hello()->set_genesis_hash(genesis->hash.ToBinaryString());
-  hello.mutable_hello()->set_validator_id(genesis->genesis.validators(static_cast<int>(*self)).id());
+  hello.mutable_hello()->set_validator_id(
+      genesis->genesis.validators(static_cast<int>(*self)).id());
   hello.mutable_hello()->set_protocol_version(1);
   if (!stream->Write(hello)) return Fail("the target closed the stream at the Hello");
 
@@ -117,8 +118,8 @@ int main(int argc, char** argv) {
 
   const NodeView before = Look(*client);
   const double rss_before = RssMiB(target_pid);
-  std::printf("target pid %d: before the flood RSS %.1f MiB, round %llu, height %llu\n",
-              target_pid, rss_before, static_cast<unsigned long long>(before.round),
+  std::printf("target pid %d: before the flood RSS %.1f MiB, round %llu, height %llu\n", target_pid,
+              rss_before, static_cast<unsigned long long>(before.round),
               static_cast<unsigned long long>(before.height));
   const auto start = std::chrono::steady_clock::now();
   int sent = 0;
@@ -129,8 +130,8 @@ int main(int argc, char** argv) {
   }
   const double send_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("sent %d of %d sync requests in %.2f s (never reading the answers)\n", sent,
-              requests, send_s);
+  std::printf("sent %d of %d sync requests in %.2f s (never reading the answers)\n", sent, requests,
+              send_s);
   std::printf("%6s %10s %10s %10s\n", "t (s)", "RSS (MiB)", "round", "height");
   double rss_max = 0;
   NodeView last = before;
@@ -147,10 +148,9 @@ int main(int argc, char** argv) {
   std::printf(
       "summary: %d requests; target RSS %.1f MiB before, %.1f MiB at most during; rounds "
       "%llu -> %llu, height %llu -> %llu over %d s\n",
-      sent, rss_before, rss_max,
-      static_cast<unsigned long long>(before.round), static_cast<unsigned long long>(last.round),
-      static_cast<unsigned long long>(before.height), static_cast<unsigned long long>(last.height),
-      seconds);
+      sent, rss_before, rss_max, static_cast<unsigned long long>(before.round),
+      static_cast<unsigned long long>(last.round), static_cast<unsigned long long>(before.height),
+      static_cast<unsigned long long>(last.height), seconds);
   ctx.TryCancel();
   return 0;
 }

@@ -37,8 +37,8 @@
 #include "ledger/rfc3339.h"
 #include "ledger/store/store.h"
 #include "ledger/transaction.h"
-#include "node/validator/executor.h"
 #include "node/query/trace_query.h"
+#include "node/validator/executor.h"
 
 namespace tadori {
 namespace {

@@ -6,13 +6,13 @@
 #include <chrono>
 #include <filesystem>
 
+#include "ledger/certificates.h"
+#include "ledger/files.h"
 #include "ledger/genesis.h"
 #include "ledger/keys.h"
 #include "ledger/limits.h"
 #include "ledger/wall_clock.h"
-#include "ledger/files.h"
 #include "node/config/node_config.h"
-#include "ledger/certificates.h"
 
 namespace tadori::cli {
 
@@ -163,7 +163,7 @@ Result<ConsortiumLayout> WriteConsortium(const ConsortiumOptions& options,
   v1::Genesis genesis;
   genesis.set_chain_id(options.chain_id);
   genesis.set_genesis_time_ms(options.genesis_time_ms != 0 ? options.genesis_time_ms
-                                                            : WallClockMs());
+                                                           : WallClockMs());
 
   // The node certificate names the host the others dial, as an IP or a DNS name.
   std::vector<std::string> cert_dns = {"localhost"};

@@ -8,9 +8,9 @@
 
 #include <string>
 
-#include "ledger/store/chain_check.h"
 #include "ledger/hash.h"
 #include "ledger/status.h"
+#include "ledger/store/chain_check.h"
 
 namespace tadori::cli {
 

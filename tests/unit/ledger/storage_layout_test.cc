@@ -26,10 +26,10 @@ TEST(StorageLayout, EveryKeyFunctionUsesAListedTag) {
   const std::set<char> listed = ListedTags();
   const Hash h = Sha256(std::string_view("x"));
   const std::string keys[] = {
-      store_keys::Block(1),          store_keys::HeightByHash(h),  store_keys::Results(1),
+      store_keys::Block(1),          store_keys::HeightByHash(h),    store_keys::Results(1),
       store_keys::ResultRoot(1),     store_keys::PendingBlock(1, h), store_keys::TxLocator(h),
-      store_keys::State("k"),        store_keys::Index("k"),       store_keys::MetaGenesis(),
-      store_keys::MetaGenesisHash(), store_keys::MetaHead(),       store_keys::MetaSafety(),
+      store_keys::State("k"),        store_keys::Index("k"),         store_keys::MetaGenesis(),
+      store_keys::MetaGenesisHash(), store_keys::MetaHead(),         store_keys::MetaSafety(),
   };
   std::set<char> used;
   for (const std::string& key : keys) {

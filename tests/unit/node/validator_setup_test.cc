@@ -73,7 +73,7 @@ TEST_F(ValidatorSetupTest, GoodFilesGiveTheValidatorItsIndexKeyAndPeers) {
   EXPECT_EQ(setup->dial_addresses.at(0), "127.0.0.1:7100");  // from the genesis
   EXPECT_EQ(setup->dial_addresses.at(2), "127.0.0.1:7102");
   EXPECT_EQ(setup->dial_addresses.at(3), "10.0.0.3:7103");  // [peers] overrides it
-  EXPECT_EQ(setup->dial_addresses.count(1), 0u);             // never itself
+  EXPECT_EQ(setup->dial_addresses.count(1), 0u);            // never itself
   EXPECT_TRUE(setup->client_tls_cert_pem.empty());
 }
 
