@@ -12,6 +12,7 @@
 #include <climits>
 #include <memory>
 
+#include "ledger/check.h"
 #include "ledger/openssl_owned.h"
 
 namespace tadori {
@@ -350,6 +351,25 @@ Result<size_t> IdentifyPeerValidator(std::string_view leaf_certificate_pem,
   TADORI_RETURN_IF_ERROR(CheckValidNow(leaf->get(), "certificate of " + cn));
   TADORI_RETURN_IF_ERROR(CheckValidNow(ca->get(), "CA certificate of " + org));
   return index;
+}
+
+TlsKeyFit CheckTlsKeyFit(std::string_view certificate_pem, std::string_view private_key_pem) {
+  if (private_key_pem.size() > INT_MAX) return TlsKeyFit::kKeyNotPem;
+  if (certificate_pem.size() > INT_MAX) return TlsKeyFit::kCertificateNotPem;
+  auto bio_of = [](std::string_view text) {
+    return OpenSslOwned<BIO, BIO_free>(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
+  };
+  auto cert_bio = bio_of(certificate_pem);
+  auto key_bio = bio_of(private_key_pem);
+  TADORI_CHECK(cert_bio && key_bio);
+  OpenSslOwned<EVP_PKEY, EVP_PKEY_free> key(
+      PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
+  OpenSslOwned<X509, X509_free> cert(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
+  const bool matches = cert && key && X509_check_private_key(cert.get(), key.get()) == 1;
+  ERR_clear_error();
+  if (!key) return TlsKeyFit::kKeyNotPem;
+  if (!cert) return TlsKeyFit::kCertificateNotPem;
+  return matches ? TlsKeyFit::kMatches : TlsKeyFit::kKeyOfAnotherCertificate;
 }
 
 }  // namespace tadori

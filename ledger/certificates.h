@@ -35,6 +35,16 @@ Result<PemKeyPair> IssueNodeCertificate(const PemKeyPair& ca, std::string_view o
                                         const std::vector<std::string>& ip_addresses,
                                         int valid_days = 825);
 
+// How a TLS private key fits a certificate (both PEM). gRPC would only say it at the first
+// handshake, as an opaque failure, so the daemon checks before it starts.
+enum class TlsKeyFit {
+  kMatches,
+  kKeyNotPem,          // the key does not parse (checked first)
+  kCertificateNotPem,  // the certificate does not parse
+  kKeyOfAnotherCertificate,
+};
+TlsKeyFit CheckTlsKeyFit(std::string_view certificate_pem, std::string_view private_key_pem);
+
 // Every organisation CA certificate in the genesis, concatenated: the trust roots of the
 // peer links. INVALID_ARGUMENT when an organisation has no CA certificate.
 Result<std::string> GenesisTrustRootsPem(const GenesisInfo& genesis);

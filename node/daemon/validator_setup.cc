@@ -46,6 +46,25 @@ Status CheckPeerCertificate(const NodeConfig& config, const GenesisInfo& genesis
                                  (named.ok() ? "" : ": " + named.status().ToString()));
 }
 
+}  // namespace
+
+Status CheckTlsKeyPair(const std::string& cert_path, const std::string& cert_pem,
+                       const std::string& key_path, const std::string& key_pem) {
+  switch (CheckTlsKeyFit(cert_pem, key_pem)) {
+    case TlsKeyFit::kMatches:
+      return Status::Ok();
+    case TlsKeyFit::kKeyNotPem:
+      return Status::InvalidArgument(key_path + " is not a PEM private key");
+    case TlsKeyFit::kCertificateNotPem:
+      return Status::InvalidArgument(cert_path + " is not a PEM certificate");
+    case TlsKeyFit::kKeyOfAnotherCertificate:
+      return Status::InvalidArgument(key_path + " is not the private key of " + cert_path);
+  }
+  return Status::Internal("unknown TLS key fit");
+}
+
+namespace {
+
 Result<std::map<size_t, std::string>> DialAddresses(const NodeConfig& config,
                                                     const GenesisInfo& genesis, size_t self) {
   for (const auto& [id, address] : config.peers) {
@@ -81,6 +100,8 @@ Result<ValidatorSetup> PrepareValidator(const NodeConfig& config) {
   TADORI_ASSIGN_OR_RETURN(std::string peer_key,
                           ReadFileToString(config.peer_tls_key_path, kTlsFileBytesMax));
   TADORI_RETURN_IF_ERROR(CheckPeerCertificate(config, *genesis, self, peer_cert));
+  TADORI_RETURN_IF_ERROR(
+      CheckTlsKeyPair(config.peer_tls_cert_path, peer_cert, config.peer_tls_key_path, peer_key));
   TADORI_ASSIGN_OR_RETURN(auto dial, DialAddresses(config, *genesis, self));
 
   std::string client_cert, client_key;
@@ -94,6 +115,8 @@ Result<ValidatorSetup> PrepareValidator(const NodeConfig& config) {
                             ReadFileToString(config.client_tls_cert_path, kTlsFileBytesMax));
     TADORI_ASSIGN_OR_RETURN(client_key,
                             ReadFileToString(config.client_tls_key_path, kTlsFileBytesMax));
+    TADORI_RETURN_IF_ERROR(CheckTlsKeyPair(config.client_tls_cert_path, client_cert,
+                                           config.client_tls_key_path, client_key));
   }
   return ValidatorSetup{
       .genesis = std::move(*genesis),

@@ -32,10 +32,15 @@ struct ValidatorSetup {
 //   the genesis file (parses, seals), and that validator_id is one of its validators;
 //   the consensus key (parses, is the key the genesis names for validator_id);
 //   the peer TLS certificate (issued by the validator's organisation CA in the genesis, for
-//     validator_id) and key;
+//     validator_id) and that the key is its private key;
 //   [peers] names only genesis validators;
-//   the client API: TLS certificate and key when set, else a loopback listen address.
+//   the client API: TLS certificate and its key when set, else a loopback listen address.
 // NOT_FOUND for a file that cannot be read; INVALID_ARGUMENT for the rest, naming the file.
 Result<ValidatorSetup> PrepareValidator(const NodeConfig& config);
+
+// That `key_pem` (read from key_path) parses and is the private key of `cert_pem` (from
+// cert_path); INVALID_ARGUMENT naming the file otherwise. The key is checked first.
+Status CheckTlsKeyPair(const std::string& cert_path, const std::string& cert_pem,
+                       const std::string& key_path, const std::string& key_pem);
 
 }  // namespace tadori

@@ -2,10 +2,6 @@
 
 #include <grpc/grpc_security_constants.h>
 #include <grpcpp/grpcpp.h>
-#include <openssl/bio.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 
 #include <algorithm>
 #include <array>
@@ -65,26 +61,19 @@ struct QueuedFrame {
   size_t bytes = 0;
 };
 
-// Whether `key_pem` parses and is the key of `cert_pem`; gRPC would only say so at the
-// first handshake, as an opaque failure.
+// The key pair as a start-up refusal (PrepareValidator checks it first, with file names).
 Status CheckKeyMatchesCertificate(const std::string& cert_pem, const std::string& key_pem) {
-  auto bio_of = [](const std::string& s) {
-    return std::unique_ptr<BIO, decltype(&BIO_free)>(
-        BIO_new_mem_buf(s.data(), static_cast<int>(s.size())), &BIO_free);
-  };
-  auto cert_bio = bio_of(cert_pem);
-  auto key_bio = bio_of(key_pem);
-  if (!cert_bio || !key_bio) return Status::Internal("BIO_new_mem_buf failed");
-  std::unique_ptr<X509, decltype(&X509_free)> cert(
-      PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr), &X509_free);
-  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
-      PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr), &EVP_PKEY_free);
-  bool matches = cert && key && X509_check_private_key(cert.get(), key.get()) == 1;
-  ERR_clear_error();
-  if (!cert) return Status::InvalidArgument("TLS certificate is not a PEM certificate");
-  if (!key) return Status::InvalidArgument("TLS private key is not a PEM private key");
-  if (!matches) return Status::InvalidArgument("TLS private key does not match the certificate");
-  return Status::Ok();
+  switch (CheckTlsKeyFit(cert_pem, key_pem)) {
+    case TlsKeyFit::kMatches:
+      return Status::Ok();
+    case TlsKeyFit::kKeyNotPem:
+      return Status::InvalidArgument("TLS private key is not a PEM private key");
+    case TlsKeyFit::kCertificateNotPem:
+      return Status::InvalidArgument("TLS certificate is not a PEM certificate");
+    case TlsKeyFit::kKeyOfAnotherCertificate:
+      return Status::InvalidArgument("TLS private key does not match the certificate");
+  }
+  return Status::Internal("unknown TLS key fit");
 }
 
 // host:port with a non-empty host and a port in 0..65535 (IPv6 hosts in brackets).

@@ -78,7 +78,10 @@ Result<v1::LotView> GetLot(const Store::Snapshot& snapshot, const v1::GetLotRequ
   TADORI_RETURN_IF_ERROR(CheckId("lot_code", request.lot_code(), kLotCodeBytesMax, true));
   TADORI_ASSIGN_OR_RETURN(v1::LotRecord lot, query::RequireLot(snapshot, request.lot_code()));
   TADORI_ASSIGN_OR_RETURN(int64_t remaining, RemainingQuantity(lot));
+  TADORI_ASSIGN_OR_RETURN(std::optional<v1::ProductRecord> product,
+                          FindProduct(snapshot, lot.product()));
   v1::LotView view;
+  if (product) *view.mutable_product() = std::move(*product);
   *view.mutable_lot() = std::move(lot);
   view.set_remaining_quantity_milli(remaining);
   view.set_read_at_height(snapshot.Height());

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ledger/certificates.h"
+#include "ledger/files.h"
 #include "ledger/genesis.h"
 #include "ledger/keys.h"
 
@@ -55,6 +56,22 @@ inline TlsConsortium MakeTlsConsortium(size_t orgs, const std::string& chain_id)
   EXPECT_TRUE(sealed.ok()) << sealed.status().ToString();
   c.info = std::move(sealed).value();
   return c;
+}
+
+// The consortium's files as a validator's operator holds them, in `dir`: genesis.json, and
+// for each validator i consensus-<i>.key, node-<i>.crt and node-<i>.key (keys mode 0600).
+inline void WriteTlsConsortiumFiles(const TlsConsortium& c, const std::string& dir) {
+  const auto write = [&](const std::string& name, const std::string& text) {
+    Status s = WriteNewFile(dir + "/" + name, text, 0600);
+    ASSERT_TRUE(s.ok()) << name << ": " << s.ToString();
+  };
+  write("genesis.json", GenesisToJson(c.genesis));
+  for (size_t i = 0; i < c.nodes.size(); ++i) {
+    const std::string n = std::to_string(i);
+    write("consensus-" + n + ".key", c.consensus_keys[i].ToPem());
+    write("node-" + n + ".crt", c.nodes[i].certificate_pem);
+    write("node-" + n + ".key", c.nodes[i].private_key_pem);
+  }
 }
 
 }  // namespace tadori

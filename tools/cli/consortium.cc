@@ -72,17 +72,57 @@ std::string HostPort(const std::string& host, int port) {
   return host + ":" + std::to_string(port);
 }
 
+int ValidatorOrgs(const ConsortiumOptions& o) {
+  return o.validator_orgs == 0 ? o.orgs : o.validator_orgs;
+}
+
+int ClientPort(const ConsortiumOptions& o) {
+  return o.client_port == 0 ? o.base_port + 100 : o.client_port;
+}
+
+std::string PortRange(int first, int count) {
+  return std::to_string(first) + ".." + std::to_string(first + count - 1);
+}
+
+bool Overlap(int a, int b, int count) {
+  return a < b + count && b < a + count;
+}
+
+// The client ports of validators 0..total-1, which the operator may place anywhere that the
+// peer and metrics ports are not (a clash would only show when the second node cannot bind).
+Status CheckClientPorts(const ConsortiumOptions& o, int total) {
+  if (o.client_port == 0) return Status::Ok();  // base+100.., checked with the base
+  const std::string what = "--client-port " + std::to_string(o.client_port) + ": client ports " +
+                           PortRange(o.client_port, total);
+  if (o.client_port < 1 || o.client_port + total - 1 > 65535) {
+    return Status::InvalidArgument(what + " must lie within 1..65535");
+  }
+  if (Overlap(o.client_port, o.base_port, total)) {
+    return Status::InvalidArgument(what + " overlap the peer ports " +
+                                   PortRange(o.base_port, total) + " (--base-port)");
+  }
+  if (Overlap(o.client_port, o.base_port + 200, total)) {
+    return Status::InvalidArgument(what + " overlap the metrics ports " +
+                                   PortRange(o.base_port + 200, total) + " (--base-port + 200)");
+  }
+  return Status::Ok();
+}
+
 Status CheckOptions(const ConsortiumOptions& o) {
   if (o.orgs < 1 || o.orgs > kConsortiumOrgsMax) {
     return Status::InvalidArgument("--orgs must be 1.." + std::to_string(kConsortiumOrgsMax) +
                                    ", not " + std::to_string(o.orgs));
+  }
+  if (o.validator_orgs < 0 || o.validator_orgs > o.orgs) {
+    return Status::InvalidArgument("--validator-orgs must be 1.." + std::to_string(o.orgs) +
+                                   " (--orgs), not " + std::to_string(o.validator_orgs));
   }
   if (o.validators_per_org < 1 || o.validators_per_org > kConsortiumValidatorsPerOrgMax) {
     return Status::InvalidArgument("--validators-per-org must be 1.." +
                                    std::to_string(kConsortiumValidatorsPerOrgMax) + ", not " +
                                    std::to_string(o.validators_per_org));
   }
-  const int total = o.orgs * o.validators_per_org;
+  const int total = ValidatorOrgs(o) * o.validators_per_org;
   if (total > kConsortiumValidatorsMax) {
     return Status::InvalidArgument(
         std::to_string(total) + " validators: at most " + std::to_string(kConsortiumValidatorsMax) +
@@ -93,6 +133,7 @@ Status CheckOptions(const ConsortiumOptions& o) {
                                    ": ports base..base+" + std::to_string(200 + total - 1) +
                                    " must lie within 1..65535");
   }
+  TADORI_RETURN_IF_ERROR(CheckClientPorts(o, total));
   if (!IsIpAddress(o.host) && !IsDnsName(o.host)) {
     return Status::InvalidArgument("--host '" + o.host +
                                    "' is neither an IP address nor a DNS name");
@@ -175,12 +216,10 @@ Result<ConsortiumLayout> WriteConsortium(const ConsortiumOptions& options,
   }
 
   std::vector<OrgFiles> orgs;
+  const int validator_orgs = ValidatorOrgs(options);
   for (int o = 0; o < options.orgs; ++o) {
     OrgFiles org;
     org.plan = PlanOrg(o);
-    Result<PemKeyPair> ca = NewOrganizationCa(org.plan.id);
-    if (!ca.ok()) return ca.status().WithContext("creating the CA of " + org.plan.id);
-    org.ca = *std::move(ca);
     TADORI_ASSIGN_OR_RETURN(PrivateKey admin, PrivateKey::Generate(KeyType::kP256));
     org.admin_key_pem = admin.ToPem();
 
@@ -189,7 +228,14 @@ Result<ConsortiumLayout> WriteConsortium(const ConsortiumOptions& options,
     g->set_name(org.plan.name);
     g->add_roles(org.plan.role);
     g->add_admin_public_keys(admin.public_key().ToPem());
+    Result<PemKeyPair> ca = NewOrganizationCa(org.plan.id);
+    if (!ca.ok()) return ca.status().WithContext("creating the CA of " + org.plan.id);
+    org.ca = *std::move(ca);
     g->set_ca_certificate(org.ca.certificate_pem);
+    if (o >= validator_orgs) {  // a member: no validator
+      orgs.push_back(std::move(org));
+      continue;
+    }
 
     for (int v = 0; v < k; ++v) {
       const int index = o * k + v;
@@ -197,7 +243,7 @@ Result<ConsortiumLayout> WriteConsortium(const ConsortiumOptions& options,
       val.info.id = org.plan.id + "-" + std::to_string(v + 1);
       val.info.org_id = org.plan.id;
       val.info.peer_port = static_cast<uint16_t>(options.base_port + index);
-      val.info.client_port = static_cast<uint16_t>(options.base_port + 100 + index);
+      val.info.client_port = static_cast<uint16_t>(ClientPort(options) + index);
       val.info.metrics_port = static_cast<uint16_t>(options.base_port + 200 + index);
       val.info.peer_address = HostPort(options.host, val.info.peer_port);
       val.info.config_path = (out / org.plan.id / val.info.id / "node.toml").string();
@@ -228,6 +274,7 @@ Result<ConsortiumLayout> WriteConsortium(const ConsortiumOptions& options,
   ConsortiumLayout layout;
   layout.genesis_path = (out / "genesis.json").string();
   layout.genesis_hash_hex = decoded->hash.Hex();
+  layout.validator_org_count = validator_orgs;
 
   // Configs: every validator dials every other at its genesis address.
   for (OrgFiles& org : orgs) {

@@ -10,9 +10,13 @@
 //
 // Organisations are the cast of the Kyushu story in a fixed order (kyushu-farm,
 // hakata-wholesale, fukuoka-deli, tenjin-bistro, kyushu-coldchain, kyushu-iot-council,
-// kyushu-audit, fukuoka-food-safety), then org-9, org-10, ... as producers. The validator
-// with genesis index i listens for peers on base+i, for clients on 127.0.0.1:base+100+i and
-// for metrics on 127.0.0.1:base+200+i.
+// kyushu-audit, fukuoka-food-safety), then org-9, org-10, ... as producers. The first
+// `validator_orgs` of them run validators; the others are members: an admin key and a CA in
+// the genesis (they sign transactions and send them to any validator) but no node (the peer
+// links trust every organisation's CA, so each needs one; it could certify a node later). The
+// validator with genesis index i listens for peers on base+i, for clients on
+// 127.0.0.1:client+i (client defaults to base+100) and for metrics on 127.0.0.1:base+200+i;
+// the three ranges must not overlap.
 //
 // All key material is generated, the genesis decoded and every config parsed before the
 // first file is written, so bad options leave nothing behind.
@@ -33,8 +37,10 @@ inline constexpr int kConsortiumValidatorsMax = 100;
 
 struct ConsortiumOptions {
   int orgs = 0;                // 1..kConsortiumOrgsMax
+  int validator_orgs = 0;      // 1..orgs: the first ones run validators; 0: all of them
   int validators_per_org = 1;  // 1..kConsortiumValidatorsPerOrgMax
-  int base_port = 7100;
+  int base_port = 7100;        // peer port of the first validator
+  int client_port = 0;         // client port of the first validator; 0: base_port + 100
   std::string chain_id = "tadori-kyushu";
   std::string host = "127.0.0.1";  // where validators reach each other (IP or DNS name)
   int64_t genesis_time_ms = 0;     // 0: now
@@ -53,7 +59,8 @@ struct ConsortiumValidator {
 struct ConsortiumLayout {
   std::string genesis_path;
   std::string genesis_hash_hex;
-  std::vector<std::string> org_ids;
+  std::vector<std::string> org_ids;             // every organisation, in genesis order
+  int validator_org_count = 0;                  // org_ids[0..count) run the validators
   std::vector<ConsortiumValidator> validators;  // in genesis order
 };
 

@@ -41,6 +41,15 @@ int RunNetworkNew(const NetworkNewOptions& opt) {
     client.resize(std::max<size_t>(client.size() + 1, 17), ' ');
     PrintLine(row + peer + client + "127.0.0.1:" + std::to_string(v.metrics_port));
   }
+  if (l.validator_org_count < static_cast<int>(l.org_ids.size())) {
+    std::string members;
+    for (size_t i = static_cast<size_t>(l.validator_org_count); i < l.org_ids.size(); ++i) {
+      members += (members.empty() ? "" : ", ") + l.org_ids[i];
+    }
+    PrintLine("");
+    PrintLine("members without a validator (an admin key each; they submit through any):");
+    PrintLine("  " + members);
+  }
   PrintLine("");
   PrintLine("start each validator (a quorum of them must run for blocks to commit):");
   for (const ConsortiumValidator& v : l.validators) {
@@ -63,14 +72,22 @@ void AddNetworkCommands(CLI::App& app, CliContext& ctx) {
       ->check(CLI::Range(1, kConsortiumOrgsMax));
   cmd->add_option("--out", opt->out, "directory to create (must not exist or be empty)")
       ->required();
+  cmd->add_option("--validator-orgs", opt->consortium.validator_orgs,
+                  "only the first K organisations run validators; the others are members "
+                  "(admin key, no node) [default: all]")
+      ->check(CLI::Range(1, kConsortiumOrgsMax));
   cmd->add_option("--validators-per-org", opt->consortium.validators_per_org,
-                  "validators of each organisation")
+                  "validators of each validator organisation")
       ->check(CLI::Range(1, kConsortiumValidatorsPerOrgMax))
       ->capture_default_str();
   cmd->add_option("--base-port", opt->consortium.base_port,
                   "peer port of the first validator (client +100, metrics +200)")
       ->check(CLI::Range(1, 65535))
       ->capture_default_str();
+  cmd->add_option("--client-port", opt->consortium.client_port,
+                  "client API port of the first validator, the others take the next ports "
+                  "[default: base port + 100]")
+      ->check(CLI::Range(1, 65535));
   cmd->add_option("--chain-id", opt->consortium.chain_id, "chain id of the genesis")
       ->capture_default_str();
   cmd->add_option("--host", opt->consortium.host,

@@ -14,6 +14,9 @@
 #include "tools/cli/answer.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/event_render.h"
+#include "tools/cli/journey_reader.h"
+#include "tools/cli/output_file.h"
+#include "tools/cli/readings_plot.h"
 #include "tools/client/key_file.h"
 #include "tools/client/readings_signature.h"
 #include "tools/client/rpc_error.h"
@@ -29,7 +32,80 @@ struct ReadingsOptions {
   v1::ReadingsQuery query;
   uint64_t limit = 1000;
   bool json = false;
+  std::string plot;  // SVG file to draw, "-" for stdout; empty: print a table
 };
+
+// Follows next_cursor until `limit` readings are collected or the service has no more; the
+// answer's next_cursor says whether there are more.
+Result<v1::ReadingsPage> ReadReadings(client::NodeSet& nodes, v1::ReadingsQuery query,
+                                      uint64_t limit) {
+  v1::ReadingsPage all;
+  while (static_cast<uint64_t>(all.readings_size()) < limit) {
+    const uint64_t wanted = limit - static_cast<uint64_t>(all.readings_size());
+    query.set_page_size(static_cast<uint32_t>(std::min<uint64_t>(wanted, kQueryPageSizeMax)));
+    v1::ReadingsPage page;
+    const grpc::Status rpc = nodes.CallTrace(
+        [&](v1::Trace::Stub& stub, grpc::ClientContext& call) {
+          return stub.GetReadings(&call, query, &page);
+        },
+        client::kReadDeadlineMs);
+    if (!rpc.ok()) return client::FromGrpc(rpc);
+    if (all.read_at_height() == 0) all.set_read_at_height(page.read_at_height());
+    for (v1::RecordedReading& r : *page.mutable_readings()) {
+      if (static_cast<uint64_t>(all.readings_size()) == limit) break;
+      *all.add_readings() = std::move(r);
+    }
+    all.set_next_cursor(page.next_cursor());
+    if (page.next_cursor().empty() || page.readings_size() == 0) break;
+    query.set_cursor(page.next_cursor());
+  }
+  return all;
+}
+
+// --plot: the lot's readings, its product's storage ranges and its excursion records.
+int PlotReadings(client::NodeSet& nodes, const ReadingsOptions& opt) {
+  const std::string& lot_code = opt.query.lot_code();
+  v1::GetLotRequest request;
+  request.set_lot_code(lot_code);
+  v1::LotView lot;
+  const grpc::Status rpc =
+      nodes.CallTrace([&](v1::Trace::Stub& stub,
+                          grpc::ClientContext& call) { return stub.GetLot(&call, request, &lot); },
+                      client::kReadDeadlineMs);
+  if (!rpc.ok()) return ReportFailure("getting lot " + lot_code, client::FromGrpc(rpc));
+  Result<v1::ReadingsPage> page = ReadReadings(nodes, opt.query, opt.limit);
+  if (!page.ok()) return ReportFailure("getting readings", page.status());
+  Result<LotJourney> journey = ReadLotJourney(nodes, lot_code);
+  if (!journey.ok()) {
+    return ReportFailure("reading the history of lot " + lot_code, journey.status());
+  }
+  if (page->readings_size() == 0) {
+    return ReportFailure(
+        "plotting readings",
+        Status::NotFound("no readings are recorded for lot " + lot_code +
+                         (opt.query.time_from().empty() && opt.query.time_to().empty()
+                              ? ""
+                              : " in that time range") +
+                         "; nothing plotted"));
+  }
+  ReadingsPlotInput input;
+  input.lot_code = lot_code;
+  input.readings.assign(page->readings().begin(), page->readings().end());
+  input.storage.assign(lot.product().product().storage().begin(),
+                       lot.product().product().storage().end());
+  input.excursions.assign(lot.lot().excursions().begin(), lot.lot().excursions().end());
+  input.hops = std::move(journey->hops);
+  input.unit = journey->unit;
+  input.read_at_height = page->read_at_height();
+  input.truncated = !page->next_cursor().empty();
+  const Status written = WriteOutput(opt.plot, ReadingsPlotSvg(input));
+  if (!written.ok()) return ReportFailure("writing the plot", written);
+  if (opt.plot != "-") {
+    PrintLine("wrote " + std::to_string(input.readings.size()) + " readings of lot " + lot_code +
+              " (" + std::to_string(lot.lot().excursions_size()) + " excursion(s)) to " + opt.plot);
+  }
+  return kExitOk;
+}
 
 int RunReadings(CliContext& ctx, const ReadingsOptions& opt) {
   const bool by_lot = !opt.query.lot_code().empty();
@@ -38,30 +114,16 @@ int RunReadings(CliContext& ctx, const ReadingsOptions& opt) {
     return ReportUsage("readings",
                        Status::InvalidArgument("give exactly one of --lot and --device"));
   }
+  if (!opt.plot.empty() && (!by_lot || opt.json)) {
+    return ReportUsage("readings",
+                       Status::InvalidArgument("--plot draws one lot: give --lot, and not --json"));
+  }
   auto nodes = ConnectNodes(ctx);
   if (nodes == nullptr) return ctx.exit_code;
-  v1::ReadingsPage all;
-  v1::ReadingsQuery query = opt.query;
-  while (static_cast<uint64_t>(all.readings_size()) < opt.limit) {
-    const uint64_t wanted = opt.limit - static_cast<uint64_t>(all.readings_size());
-    query.set_page_size(static_cast<uint32_t>(std::min<uint64_t>(wanted, kQueryPageSizeMax)));
-    v1::ReadingsPage page;
-    const grpc::Status rpc = nodes->CallTrace(
-        [&](v1::Trace::Stub& stub, grpc::ClientContext& call) {
-          return stub.GetReadings(&call, query, &page);
-        },
-        client::kReadDeadlineMs);
-    if (!rpc.ok()) return ReportFailure("getting readings", client::FromGrpc(rpc));
-    if (all.read_at_height() == 0) all.set_read_at_height(page.read_at_height());
-    for (v1::RecordedReading& r : *page.mutable_readings()) {
-      if (static_cast<uint64_t>(all.readings_size()) == opt.limit) break;
-      *all.add_readings() = std::move(r);
-    }
-    all.set_next_cursor(page.next_cursor());
-    if (page.next_cursor().empty() || page.readings_size() == 0) break;
-    query.set_cursor(page.next_cursor());
-  }
-  return PrintAnswer(all, opt.json, RenderReadings);
+  if (!opt.plot.empty()) return PlotReadings(*nodes, opt);
+  Result<v1::ReadingsPage> all = ReadReadings(*nodes, opt.query, opt.limit);
+  if (!all.ok()) return ReportFailure("getting readings", all.status());
+  return PrintAnswer(*all, opt.json, RenderReadings);
 }
 
 struct SignOptions {
@@ -137,6 +199,9 @@ void AddReadingsCommands(CLI::App& app, CliContext& ctx) {
       ->check(CLI::Range(uint64_t{1}, kReadingLimitMax))
       ->capture_default_str();
   cmd->add_flag("--json", opt->json, "print one ReadingsPage JSON object");
+  cmd->add_option("--plot", opt->plot,
+                  "with --lot: draw the readings as an SVG picture to this file (- for stdout): "
+                  "a line per device, the storage range shaded, excursions in red");
 
   auto sign_opt = std::make_shared<SignOptions>();
   CLI::App* sign = cmd->add_subcommand(

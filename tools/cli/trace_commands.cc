@@ -6,8 +6,12 @@
 #include "tools/cli/answer.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/event_render.h"
+#include "tools/cli/journey_reader.h"
+#include "tools/cli/lot_journey.h"
 #include "tools/cli/lot_render.h"
+#include "tools/cli/output_file.h"
 #include "tools/cli/trace_dot.h"
+#include "tools/cli/trace_svg.h"
 #include "tools/client/rpc_error.h"
 
 namespace tadori::cli {
@@ -15,6 +19,9 @@ namespace tadori::cli {
 namespace {
 
 constexpr uint64_t kEventLimitMax = 1'000'000;
+// The pictures read each lot's history for its custody chain (journey_reader.h), a few calls
+// per lot: lots beyond the first kJourneyLotsMax are drawn without their chain.
+constexpr size_t kJourneyLotsMax = 200;
 
 struct LotShowOptions {
   std::string lot_code;
@@ -40,11 +47,63 @@ struct TraceOptions {
   std::string lot_code;
   uint32_t depth = 10;
   std::string format = "table";
+  std::string out;  // dot and svg: the file to write, "-" for stdout
   bool json = false;
   bool forward = false;
 };
 
+// Journeys of the first kJourneyLotsMax lots of `graph`; `note` says when some are missing.
+Result<LotJourneys> ReadJourneys(client::NodeSet& nodes, const v1::TraceGraph& graph,
+                                 std::string& note) {
+  LotJourneys journeys;
+  for (const v1::TraceNode& node : graph.nodes()) {
+    if (journeys.size() == kJourneyLotsMax) {
+      note = "custody chains drawn for the first " + std::to_string(kJourneyLotsMax) + " of " +
+             std::to_string(graph.nodes_size()) + " lots";
+      break;
+    }
+    Result<LotJourney> journey = ReadLotJourney(nodes, node.lot_code());
+    if (!journey.ok()) {
+      return journey.status().WithContext("reading the history of lot " + node.lot_code());
+    }
+    journeys.emplace(node.lot_code(), std::move(*journey));
+  }
+  return journeys;
+}
+
+// --format dot|svg: the picture, to opt.out or stdout.
+int WriteTracePicture(client::NodeSet& nodes, const TraceOptions& opt, const v1::TraceGraph& graph,
+                      const std::string& direction) {
+  std::string note;
+  Result<LotJourneys> journeys = ReadJourneys(nodes, graph, note);
+  if (!journeys.ok()) return ReportFailure("drawing the custody chains", journeys.status());
+  std::string picture = TraceGraphToDot(graph, opt.lot_code, direction, *journeys, note);
+  if (opt.format == "svg") {
+    Result<std::string> svg = RenderDotToSvg(picture);
+    if (!svg.ok()) return ReportFailure("rendering the trace as SVG", svg.status());
+    picture = std::move(*svg);
+  }
+  const std::string out = opt.out.empty() ? "-" : opt.out;
+  const Status written = WriteOutput(out, picture);
+  if (!written.ok()) return ReportFailure("writing the trace " + opt.format, written);
+  if (out != "-") {
+    PrintLine("wrote trace " + direction + " from " + opt.lot_code + " (" +
+              std::to_string(graph.nodes_size()) + " lots, " + std::to_string(graph.edges_size()) +
+              " transformations) as " + opt.format + " to " + out);
+  }
+  return kExitOk;
+}
+
 int RunTrace(CliContext& ctx, const TraceOptions& opt) {
+  const bool picture = opt.format == "dot" || opt.format == "svg";
+  if (opt.format == "svg" && opt.out.empty()) {
+    const std::string why = "--format svg writes a file: give --out FILE (or --out - for stdout)";
+    return ReportUsage("trace", Status::InvalidArgument(why));
+  }
+  if (!opt.out.empty() && (!picture || opt.json)) {
+    return ReportUsage("trace",
+                       Status::InvalidArgument("--out is for --format dot or --format svg"));
+  }
   auto nodes = ConnectNodes(ctx);
   if (nodes == nullptr) return ctx.exit_code;
   v1::TraceRequest request;
@@ -63,10 +122,8 @@ int RunTrace(CliContext& ctx, const TraceOptions& opt) {
   }
   if (opt.json || opt.format == "json") {
     PrintLine(ToJson(graph));
-  } else if (opt.format == "dot") {
-    std::string dot = TraceGraphToDot(graph, opt.lot_code, direction);
-    dot.pop_back();
-    PrintLine(dot);
+  } else if (picture) {
+    return WriteTracePicture(*nodes, opt, graph, direction);
   } else {
     std::string text = RenderTraceGraph(graph, opt.lot_code, direction);
     text.pop_back();
@@ -134,9 +191,13 @@ void AddTraceCommands(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--depth", opt->depth, "transformation levels to follow")
         ->check(CLI::Range(1u, kTraceDepthMax))
         ->capture_default_str();
-    cmd->add_option("--format", opt->format, "table, json, or dot (Graphviz)")
-        ->check(CLI::IsMember({"table", "json", "dot"}))
+    cmd->add_option("--format", opt->format,
+                    "table, json, dot (Graphviz source) or svg (a picture; needs --out): "
+                    "recalled lots red, excursions orange, custody hops and quantities")
+        ->check(CLI::IsMember({"table", "json", "dot", "svg"}))
         ->capture_default_str();
+    cmd->add_option("--out", opt->out,
+                    "dot or svg: the file to write (replaced whole or not at all), - for stdout");
     cmd->add_flag("--json", opt->json, "same as --format json");
     cmd->callback([opt, &ctx] { ctx.exit_code = RunTrace(ctx, *opt); });
   }

@@ -74,6 +74,13 @@ TEST_F(EventsTest, GetLotShowsRemainingQuantityAndHeight) {
   EXPECT_EQ(a.lot().lot_code(), "A");
   EXPECT_EQ(a.remaining_quantity_milli(), 1'000'000);  // 600 farm + 300 mill + 100 in transit
   EXPECT_EQ(a.read_at_height(), chain_.store().Height());
+  // The lot's product as registered, with its storage range (for pictures and alerts).
+  ASSERT_TRUE(a.has_product());
+  EXPECT_EQ(a.product().product().gtin(), kTomato);
+  EXPECT_EQ(a.product().product().description(), "Tomatoes, round");
+  EXPECT_EQ(a.product().org_id(), "farm");
+  ASSERT_EQ(a.product().product().storage_size(), 1);
+  EXPECT_EQ(a.product().product().storage(0).sensor_type(), "temperature");
   req.set_lot_code("B");
   EXPECT_EQ(Must(GetLot(*snap, req)).remaining_quantity_milli(), 750'000);
   req.set_lot_code("missing");

@@ -23,13 +23,7 @@ class ValidatorSetupTest : public ::testing::Test {
 
   // The files of validator `self` ("val-<self>"), and a config that names them.
   void SetUp() override {
-    Write("genesis.json", GenesisToJson(consortium_->genesis));
-    for (size_t i = 0; i < 4; ++i) {
-      const std::string n = std::to_string(i);
-      Write("consensus-" + n + ".key", consortium_->consensus_keys[i].ToPem());
-      Write("node-" + n + ".crt", consortium_->nodes[i].certificate_pem);
-      Write("node-" + n + ".key", consortium_->nodes[i].private_key_pem);
-    }
+    WriteTlsConsortiumFiles(*consortium_, dir_.path());
     config_.validator_id = "val-1";
     config_.data_dir = Path("data");
     config_.genesis_path = Path("genesis.json");
@@ -107,6 +101,25 @@ TEST_F(ValidatorSetupTest, AnotherValidatorsTlsCertificateIsRefused) {
   const std::string why = Refusal(Code::kInvalidArgument);
   EXPECT_NE(why.find("node-2.crt is not a certificate of validator val-1"), std::string::npos)
       << why;
+}
+
+// Found by `tadorid --check-config`: a peer key of another certificate got past the setup and
+// failed only when the peer network started (exit 1, so systemd restarted it for ever).
+TEST_F(ValidatorSetupTest, PeerTlsKeyOfAnotherCertificateIsRefused) {
+  config_.peer_tls_key_path = Path("node-2.key");
+  EXPECT_EQ(Refusal(Code::kInvalidArgument),
+            Path("node-2.key") + " is not the private key of " + Path("node-1.crt"));
+  Write("garbage.key", "not a key");
+  config_.peer_tls_key_path = Path("garbage.key");
+  EXPECT_EQ(Refusal(Code::kInvalidArgument), Path("garbage.key") + " is not a PEM private key");
+}
+
+TEST_F(ValidatorSetupTest, ClientTlsKeyOfAnotherCertificateIsRefused) {
+  config_.client_listen = "0.0.0.0:7200";
+  config_.client_tls_cert_path = Path("node-1.crt");
+  config_.client_tls_key_path = Path("node-3.key");
+  EXPECT_EQ(Refusal(Code::kInvalidArgument),
+            Path("node-3.key") + " is not the private key of " + Path("node-1.crt"));
 }
 
 TEST_F(ValidatorSetupTest, PeersSectionNamingAStrangerIsRefused) {

@@ -228,5 +228,108 @@ TEST_F(NetworkNewTest, AnotherHostGoesIntoTheGenesisAndCertificates) {
   EXPECT_EQ(c->peers.at("hakata-wholesale-1"), "10.20.30.40:17101");
 }
 
+// The quickstart's network: four organisations run a validator each; the other four of the
+// cast are members, with an admin key and a CA in the genesis but no validator.
+TEST_F(NetworkNewTest, OnlyTheFirstValidatorOrgsRunValidators) {
+  ConsortiumOptions o = Options(8, 1);
+  o.validator_orgs = 4;
+  Result<ConsortiumLayout> layout = WriteConsortium(o, Out());
+  ASSERT_TRUE(layout.ok()) << layout.status().ToString();
+  const fs::path out = Out();
+  Result<GenesisInfo> genesis = GenesisFromJson(Read(out / "genesis.json"));
+  ASSERT_TRUE(genesis.ok()) << genesis.status().ToString();
+  const v1::Genesis& g = genesis->genesis;
+  ASSERT_EQ(g.organizations_size(), 8);
+  ASSERT_EQ(g.validators_size(), 4);
+  ASSERT_EQ(layout->validators.size(), 4u);
+  EXPECT_EQ(layout->org_ids.size(), 8u);
+  EXPECT_EQ(layout->validator_org_count, 4);
+  const char* validator_orgs[] = {"kyushu-farm", "hakata-wholesale", "fukuoka-deli",
+                                  "tenjin-bistro"};
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(g.validators(i).org_id(), validator_orgs[i]);
+    EXPECT_EQ(g.validators(i).id(), std::string(validator_orgs[i]) + "-1");
+    EXPECT_FALSE(g.organizations(i).ca_certificate().empty());
+  }
+  const char* member_orgs[] = {"kyushu-coldchain", "kyushu-iot-council", "kyushu-audit",
+                               "fukuoka-food-safety"};
+  for (int i = 0; i < 4; ++i) {
+    const v1::Organization& org = g.organizations(4 + i);
+    EXPECT_EQ(org.id(), member_orgs[i]);
+    const fs::path org_dir = out / org.id();
+    // The peer links trust every organisation's CA (GenesisTrustRootsPem), so members have one.
+    EXPECT_EQ(Read(org_dir / "ca.crt"), org.ca_certificate());
+    EXPECT_EQ(Mode(org_dir / "ca.key"), 0600u);
+    EXPECT_EQ(Mode(org_dir / "admin.key"), 0600u);
+    Result<PrivateKey> admin = PrivateKey::FromPem(Read(org_dir / "admin.key"));
+    ASSERT_TRUE(admin.ok()) << admin.status().ToString();
+    ASSERT_EQ(org.admin_public_keys_size(), 1);
+    EXPECT_EQ(admin->public_key().ToPem(), org.admin_public_keys(0));
+    EXPECT_FALSE(fs::exists(org_dir / (org.id() + "-1"))) << org.id();
+  }
+  EXPECT_EQ(g.organizations(7).roles(0), "regulator");
+  EXPECT_TRUE(GenesisTrustRootsPem(*genesis).ok());
+  // Every validator dials only the other validators.
+  Result<NodeConfig> c = LoadNodeConfig(layout->validators[3].config_path);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->peers.size(), 3u);
+}
+
+// --client-port places the client API of validator i at P+i, away from the peer and metrics
+// ports, which stay at base+i and base+200+i.
+TEST_F(NetworkNewTest, ClientPortPlacesTheClientApis) {
+  ConsortiumOptions o = Options(8, 1);
+  o.validator_orgs = 4;
+  o.base_port = 7100;
+  o.client_port = 7050;
+  Result<ConsortiumLayout> layout = WriteConsortium(o, Out());
+  ASSERT_TRUE(layout.ok()) << layout.status().ToString();
+  for (int i = 0; i < 4; ++i) {
+    const ConsortiumValidator& v = layout->validators[i];
+    EXPECT_EQ(v.client_port, 7050 + i);
+    EXPECT_EQ(v.peer_port, 7100 + i);
+    EXPECT_EQ(v.metrics_port, 7300 + i);
+    Result<NodeConfig> c = LoadNodeConfig(v.config_path);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    EXPECT_EQ(c->client_listen, "127.0.0.1:" + std::to_string(7050 + i));
+    EXPECT_EQ(c->peer_listen, "127.0.0.1:" + std::to_string(7100 + i));
+    EXPECT_EQ(c->metrics_listen, "127.0.0.1:" + std::to_string(7300 + i));
+  }
+  // Without it, clients stay 100 above the peers.
+  EXPECT_EQ(WriteConsortium(Options(2, 1), (root_ / "default").string())->validators[1].client_port,
+            17201);
+}
+
+TEST_F(NetworkNewTest, RefusesValidatorOrgsAndClientPortsThatDoNotFit) {
+  auto with = [](int orgs, int validator_orgs, int per_org, int base, int client) {
+    ConsortiumOptions o = Options(orgs, per_org);
+    o.validator_orgs = validator_orgs;
+    o.base_port = base;
+    o.client_port = client;
+    return o;
+  };
+  const std::pair<ConsortiumOptions, std::string> refused[] = {
+      {with(4, 5, 1, 7100, 0), "--validator-orgs must be 1..4 (--orgs), not 5"},
+      {with(4, -1, 1, 7100, 0), "--validator-orgs must be 1..4 (--orgs), not -1"},
+      {with(4, 4, 1, 7100, 7102),
+       "--client-port 7102: client ports 7102..7105 overlap the peer ports 7100..7103"},
+      {with(4, 4, 1, 7100, 7098),
+       "--client-port 7098: client ports 7098..7101 overlap the peer ports 7100..7103"},
+      {with(4, 2, 2, 7100, 7301),
+       "--client-port 7301: client ports 7301..7304 overlap the metrics ports 7300..7303"},
+      {with(8, 4, 1, 7100, 65533), "--client-port 65533: client ports 65533..65536 must lie"},
+      {with(8, 4, 1, 7100, -3), "--client-port -3: client ports -3..0 must lie"},
+  };
+  for (const auto& [o, reason] : refused) {
+    Result<ConsortiumLayout> r = WriteConsortium(o, Out());
+    EXPECT_EQ(r.status().code(), Code::kInvalidArgument) << r.status().ToString();
+    EXPECT_NE(r.status().message().find(reason), std::string::npos)
+        << "want \"" << reason << "\", got " << r.status().ToString();
+    EXPECT_FALSE(fs::exists(Out()));
+  }
+  // Ports right next to the peers' are fine.
+  EXPECT_TRUE(WriteConsortium(with(8, 4, 1, 7100, 7096), Out()).ok());
+}
+
 }  // namespace
 }  // namespace tadori::cli

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# tools/quickstart end to end, as a newcomer runs it, in a temporary state directory on free
+# loopback ports with the binaries of a build directory (nothing is built):
+#   - the first run creates the 4-organisation network, starts four validators and loads the
+#     Kyushu story; `tadori status` lists the four validators with their peers connected;
+#   - it draws the story's pictures (the meal's provenance, truck 7's readings) as SVG;
+#   - the four agree: the same block hash at a height all of them have;
+#   - the story's trace back of the ready meal is the same on every node (but for the height
+#     each read it at);
+#   - a second run starts nothing and loads nothing;
+#   - `stop` leaves no tadorid of that state directory running.
+#
+#   quickstart_test.sh SOURCE_DIR BUILD_DIR
+# Exit 0 when everything holds; else 1 with the reason, keeping the state directory.
+set -uo pipefail
+
+src=${1:?usage: quickstart_test.sh SOURCE_DIR BUILD_DIR}
+build=${2:?usage: quickstart_test.sh SOURCE_DIR BUILD_DIR}
+tadori=$build/tools/cli/tadori
+quickstart=$src/tools/quickstart
+meal=FD-BENTO-261121-A
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/tadori-quickstart-test.XXXXXX") || exit 1
+export TADORI_QUICKSTART_DIR=$dir/state TADORI_BUILD_DIR=$build
+unset TADORI_NODE
+
+# Every tadorid whose command line names the state directory.
+our_tadorids() {
+  local f pid
+  for f in /proc/[0-9]*/cmdline; do
+    pid=${f#/proc/}
+    pid=${pid%/cmdline}
+    tr '\0' '\n' 2>/dev/null <"$f" | grep -q "^$TADORI_QUICKSTART_DIR/" || continue
+    [ "$(basename "$(tr '\0' '\n' 2>/dev/null <"$f" | head -1)")" = tadorid ] && echo "$pid"
+  done
+}
+
+passed=0
+cleanup() {
+  "$quickstart" stop >/dev/null 2>&1
+  for pid in $(our_tadorids); do kill -KILL "$pid" 2>/dev/null; done
+  if [ "$passed" -eq 1 ]; then rm -rf "$dir"; else echo "state kept in $dir" >&2; fi
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+expect_in() { # expect_in FILE TEXT
+  grep -Fq -- "$2" "$1" || fail "$(basename "$1") lacks \"$2\""
+}
+
+# A port P with P..P+3 (clients), P+50..P+53 (peers) and P+250..P+253 (metrics) free, below
+# the kernel's ephemeral range, so that outgoing connections of other tests do not take them.
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+pick_port() {
+  local p off
+  for _ in $(seq 50); do
+    p=$((20000 + RANDOM % 12000))
+    for off in 0 1 2 3 50 51 52 53 250 251 252 253; do
+      port_in_use $((p + off)) && continue 2
+    done
+    echo "$p"
+    return 0
+  done
+  return 1
+}
+port=$(pick_port) || fail "no free loopback ports"
+export TADORI_QUICKSTART_LISTEN=127.0.0.1:$port
+nodes=("127.0.0.1:$port" "127.0.0.1:$((port + 1))" "127.0.0.1:$((port + 2))"
+  "127.0.0.1:$((port + 3))")
+start_s=$SECONDS
+
+# --- the first run ----------------------------------------------------------------------------
+"$quickstart" >"$dir/run1.txt" 2>&1 || fail "the first run failed: $(tail -5 "$dir/run1.txt")"
+echo "first run: $((SECONDS - start_s)) s"
+expect_in "$dir/run1.txt" "created a consortium of 8 organisations, 4 of them with a validator"
+expect_in "$dir/run1.txt" "loading the Kyushu story, each organisation through its own node"
+expect_in "$dir/run1.txt" "validators (4)"
+expect_in "$dir/run1.txt" "peers (3 of 3 connected)"
+expect_in "$dir/run1.txt" "(the same trace from kyushu-farm-1 and tenjin-bistro-1"
+for id in kyushu-farm-1 hakata-wholesale-1 fukuoka-deli-1 tenjin-bistro-1; do
+  grep -Eq "^$id +${id%-1} " "$dir/run1.txt" || fail "status does not list validator $id"
+done
+for i in 0 1 2 3; do
+  "$tadori" status --node "${nodes[$i]}" >/dev/null 2>&1 || fail "node ${nodes[$i]} does not answer"
+done
+
+# --- the pictures: whole SVG documents that draw the story ----------------------------------
+pics=$TADORI_QUICKSTART_DIR/pictures
+svg_ok() { # svg_ok FILE TEXT...: starts as SVG, is closed, and shows every TEXT
+  local f=$1 text=$dir/$(basename "$1").txt
+  shift
+  [ -s "$f" ] || fail "$(basename "$f") was not drawn"
+  grep -q '<svg' "$f" && tail -c 16 "$f" | grep -q '</svg>' || fail "$(basename "$f") is not whole SVG"
+  sed 's/&#45;/-/g' "$f" >"$text" # Graphviz writes '-' as a character reference
+  for t in "$@"; do expect_in "$text" "$t"; done
+}
+svg_ok "$pics/trace-back-$meal.svg" "$meal" KF-SPN-261120-P1 FD-GOMA-261121-01 \
+  "RECALLED by fukuoka-food-safety" "kyushu-farm → hakata-wholesale"
+svg_ok "$pics/readings-KF-SPN-261120-P1.svg" KF-SPN-261120-P1 "temperature (°C)" \
+  "urn:dev:kyushu-coldchain:truck-7:temp-1" "8.6 °C"
+
+# --- agreement: one block hash at a height all four have --------------------------------------
+height_of() {
+  "$tadori" --node "$1" status --json | grep -o '"height":"[0-9]*"' | grep -o '[0-9][0-9]*'
+}
+common=""
+for n in "${nodes[@]}"; do
+  h=$(height_of "$n") || fail "no height from $n"
+  if [ -z "$common" ] || [ "$h" -lt "$common" ]; then common=$h; fi
+done
+[ "$common" -ge 20 ] || fail "the story should have taken the chain past height 20, not $common"
+hashes=()
+for n in "${nodes[@]}"; do
+  hashes+=("$("$tadori" block get "$common" --node "$n" | awk '$1 == "hash" {print $2}')")
+done
+[ -n "${hashes[0]}" ] || fail "no hash for block $common"
+for i in 1 2 3; do
+  [ "${hashes[$i]}" = "${hashes[0]}" ] ||
+    fail "block $common: ${nodes[$i]} has ${hashes[$i]}, ${nodes[0]} has ${hashes[0]}"
+done
+echo "block $common is ${hashes[0]} on all four nodes"
+
+# --- the story reads the same everywhere -----------------------------------------------------
+for i in 0 1 2 3; do
+  "$tadori" trace back "$meal" --json --node "${nodes[$i]}" |
+    sed 's/"readAtHeight":"[0-9]*"//' >"$dir/trace-$i.json" || fail "trace back on ${nodes[$i]}"
+done
+grep -q '"originLot":"KF-SPN-261120-P1"' "$dir/trace-0.json" ||
+  fail "the trace back of $meal does not show the spinach recall"
+for i in 1 2 3; do
+  cmp -s "$dir/trace-0.json" "$dir/trace-$i.json" ||
+    fail "the trace back of $meal on ${nodes[$i]} differs from ${nodes[0]}'s"
+done
+
+# --- the second run changes nothing ----------------------------------------------------------
+pids_before=$(cat "$TADORI_QUICKSTART_DIR"/run/*.pid)
+story_before=$(wc -l <"$TADORI_QUICKSTART_DIR/story/story.log")
+"$quickstart" >"$dir/run2.txt" 2>&1 || fail "the second run failed: $(tail -5 "$dir/run2.txt")"
+expect_in "$dir/run2.txt" \
+  "already running: kyushu-farm-1 hakata-wholesale-1 fukuoka-deli-1 tenjin-bistro-1"
+expect_in "$dir/run2.txt" "the Kyushu story is already on the chain; not loading it again"
+if grep -q "started:" "$dir/run2.txt"; then fail "the second run started a node"; fi
+[ "$(cat "$TADORI_QUICKSTART_DIR"/run/*.pid)" = "$pids_before" ] || fail "pids changed"
+[ "$(wc -l <"$TADORI_QUICKSTART_DIR/story/story.log")" = "$story_before" ] ||
+  fail "the second run submitted transactions"
+
+# --- stop --------------------------------------------------------------------------------------
+[ -n "$(our_tadorids)" ] || fail "no tadorid of $TADORI_QUICKSTART_DIR found before stop"
+"$quickstart" stop >"$dir/stop.txt" 2>&1 || fail "stop failed: $(cat "$dir/stop.txt")"
+expect_in "$dir/stop.txt" "tenjin-bistro-1 stopped"
+left=$(our_tadorids)
+[ -z "$left" ] || fail "still running after stop: $left"
+"$quickstart" stop >"$dir/stop2.txt" 2>&1 || fail "a second stop failed"
+expect_in "$dir/stop2.txt" "no node running"
+
+passed=1
+echo "PASS in $((SECONDS - start_s)) s"
