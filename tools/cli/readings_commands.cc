@@ -1,12 +1,8 @@
 // tadori readings: sensor readings recorded on the chain (by lot or by device), and
 // `tadori readings sign`, which plays the device: it signs a ReadingBatch with the device's
 // key and writes the SubmitReadings payload that a member of the device's org submits.
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 
 #include <google/protobuf/util/json_util.h>
 
@@ -132,24 +128,6 @@ struct SignOptions {
   std::string out = "-";
 };
 
-Status WriteTextFile(const std::string& path, const std::string& text) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::Internal(path + ": " + std::strerror(errno));
-  size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      return Status::Internal("writing " + path + ": " + std::strerror(err));
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::close(fd) != 0) return Status::Internal("closing " + path + ": " + std::strerror(errno));
-  return Status::Ok();
-}
-
 int RunSign(const SignOptions& opt) {
   Result<PrivateKey> key = client::LoadPrivateKeyFile(opt.device_key);
   if (!key.ok()) return ReportFailure("loading the device key", key.status());
@@ -171,7 +149,7 @@ int RunSign(const SignOptions& opt) {
     PrintLine(json);
     return kExitOk;
   }
-  Status written = WriteTextFile(opt.out, json + "\n");
+  Status written = ReplaceFile(opt.out, json + "\n");
   if (!written.ok()) return ReportFailure("writing the payload", written);
   PrintLine("wrote submitReadings payload for device " + batch->device_id() + " sequence " +
             std::to_string(batch->sequence()) + " (" + std::to_string(batch->readings_size()) +
