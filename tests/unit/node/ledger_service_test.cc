@@ -110,6 +110,11 @@ class LedgerServiceQuotaTest : public ::testing::Test {
   }
 
   // Tells waiting Submits that these transactions committed, in the next block.
+  // Whether a waiting Submit of `tx` is past admission, so that a commit published now is
+  // one it sees. Its place is counted in submits_waiting() before admission, and the
+  // service watches the id before it adds the transaction to the mempool.
+  bool AwaitsCommit(const v1::SignedTransaction& tx) const { return mempool_.Contains(IdOf(tx)); }
+
   void PublishCommit(const std::vector<Hash>& ids) {
     std::vector<v1::TxResult> results(ids.size());
     feed_->Publish(++published_height_, ids, results);
@@ -201,6 +206,7 @@ TEST_F(LedgerServiceQuotaTest, WaitingSubmitsBeyondTheCapAreRefusedAtOnce) {
   PendingSubmit a(NewStub(), Waiting(first));
   PendingSubmit b(NewStub(), Waiting(second));
   ASSERT_TRUE(WaitFor([&] { return service_->submits_waiting() == 2; }));
+  ASSERT_TRUE(WaitFor([&] { return AwaitsCommit(first) && AwaitsCommit(second); }));
 
   v1::SignedTransaction third = NewTransaction();
   grpc::ClientContext context;
@@ -236,7 +242,7 @@ TEST_F(LedgerServiceQuotaTest, WaitingSubmitsBeyondTheCapAreRefusedAtOnce) {
   EXPECT_EQ(service_->submits_waiting(), 0u);
   v1::SignedTransaction fourth = NewTransaction();
   PendingSubmit d(NewStub(), Waiting(fourth));
-  ASSERT_TRUE(WaitFor([&] { return service_->submits_waiting() == 1; }));
+  ASSERT_TRUE(WaitFor([&] { return service_->submits_waiting() == 1 && AwaitsCommit(fourth); }));
   PublishCommit({IdOf(fourth)});
   d.Join();
   ASSERT_TRUE(d.status.ok()) << d.status.error_message();
@@ -256,7 +262,7 @@ TEST_F(LedgerServiceQuotaTest, ASubmitWhoseClientLeavesGivesItsPlaceBack) {
 
   v1::SignedTransaction next = NewTransaction();
   PendingSubmit taken(NewStub(), Waiting(next));
-  ASSERT_TRUE(WaitFor([&] { return service_->submits_waiting() == 1; }));
+  ASSERT_TRUE(WaitFor([&] { return service_->submits_waiting() == 1 && AwaitsCommit(next); }));
   PublishCommit({IdOf(next)});
   taken.Join();
   EXPECT_TRUE(taken.status.ok()) << taken.status.error_message();
