@@ -26,9 +26,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The bound PrepareValidator reads certificates and their keys with: a few KiB each.
-constexpr size_t kTlsFileBytesMax = 64 * 1024;
-
 struct NamedFile {
   const char* key;  // as in the config file
   std::string path;

@@ -11,9 +11,6 @@ namespace tadori {
 
 namespace {
 
-// Certificates and their keys are a few KiB; anything this large is not one.
-constexpr size_t kTlsFileBytesMax = 64 * 1024;
-
 Result<size_t> FindValidator(const GenesisInfo& genesis, const NodeConfig& config) {
   for (int i = 0; i < genesis.genesis.validators_size(); ++i) {
     if (genesis.genesis.validators(i).id() == config.validator_id) return static_cast<size_t>(i);

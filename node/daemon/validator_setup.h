@@ -15,6 +15,10 @@
 
 namespace tadori {
 
+// The largest TLS certificate or key file read: they are a few KiB; anything this large is
+// not one.
+inline constexpr size_t kTlsFileBytesMax = 64 * 1024;
+
 struct ValidatorSetup {
   GenesisInfo genesis;
   size_t self = 0;  // this validator's genesis index
