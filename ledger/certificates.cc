@@ -372,4 +372,20 @@ TlsKeyFit CheckTlsKeyFit(std::string_view certificate_pem, std::string_view priv
   return matches ? TlsKeyFit::kMatches : TlsKeyFit::kKeyOfAnotherCertificate;
 }
 
+Status CheckTlsKeyPair(std::string_view certificate_name, std::string_view certificate_pem,
+                       std::string_view key_name, std::string_view private_key_pem) {
+  switch (CheckTlsKeyFit(certificate_pem, private_key_pem)) {
+    case TlsKeyFit::kMatches:
+      return Status::Ok();
+    case TlsKeyFit::kKeyNotPem:
+      return Status::InvalidArgument(std::string(key_name) + " is not a PEM private key");
+    case TlsKeyFit::kCertificateNotPem:
+      return Status::InvalidArgument(std::string(certificate_name) + " is not a PEM certificate");
+    case TlsKeyFit::kKeyOfAnotherCertificate:
+      return Status::InvalidArgument(std::string(key_name) + " is not the private key of " +
+                                     std::string(certificate_name));
+  }
+  return Status::Internal("unknown TLS key fit");
+}
+
 }  // namespace tadori

@@ -45,6 +45,12 @@ enum class TlsKeyFit {
 };
 TlsKeyFit CheckTlsKeyFit(std::string_view certificate_pem, std::string_view private_key_pem);
 
+// CheckTlsKeyFit as a refusal: INVALID_ARGUMENT "<key_name> is not a PEM private key",
+// "<certificate_name> is not a PEM certificate" or "<key_name> is not the private key of
+// <certificate_name>"; the names are what the reader knows the files as (their paths).
+Status CheckTlsKeyPair(std::string_view certificate_name, std::string_view certificate_pem,
+                       std::string_view key_name, std::string_view private_key_pem);
+
 // Every organisation CA certificate in the genesis, concatenated: the trust roots of the
 // peer links. INVALID_ARGUMENT when an organisation has no CA certificate.
 Result<std::string> GenesisTrustRootsPem(const GenesisInfo& genesis);

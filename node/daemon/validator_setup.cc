@@ -43,25 +43,6 @@ Status CheckPeerCertificate(const NodeConfig& config, const GenesisInfo& genesis
                                  (named.ok() ? "" : ": " + named.status().ToString()));
 }
 
-}  // namespace
-
-Status CheckTlsKeyPair(const std::string& cert_path, const std::string& cert_pem,
-                       const std::string& key_path, const std::string& key_pem) {
-  switch (CheckTlsKeyFit(cert_pem, key_pem)) {
-    case TlsKeyFit::kMatches:
-      return Status::Ok();
-    case TlsKeyFit::kKeyNotPem:
-      return Status::InvalidArgument(key_path + " is not a PEM private key");
-    case TlsKeyFit::kCertificateNotPem:
-      return Status::InvalidArgument(cert_path + " is not a PEM certificate");
-    case TlsKeyFit::kKeyOfAnotherCertificate:
-      return Status::InvalidArgument(key_path + " is not the private key of " + cert_path);
-  }
-  return Status::Internal("unknown TLS key fit");
-}
-
-namespace {
-
 Result<std::map<size_t, std::string>> DialAddresses(const NodeConfig& config,
                                                     const GenesisInfo& genesis, size_t self) {
   for (const auto& [id, address] : config.peers) {

@@ -42,9 +42,4 @@ struct ValidatorSetup {
 // NOT_FOUND for a file that cannot be read; INVALID_ARGUMENT for the rest, naming the file.
 Result<ValidatorSetup> PrepareValidator(const NodeConfig& config);
 
-// That `key_pem` (read from key_path) parses and is the private key of `cert_pem` (from
-// cert_path); INVALID_ARGUMENT naming the file otherwise. The key is checked first.
-Status CheckTlsKeyPair(const std::string& cert_path, const std::string& cert_pem,
-                       const std::string& key_path, const std::string& key_pem);
-
 }  // namespace tadori

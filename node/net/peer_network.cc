@@ -61,21 +61,6 @@ struct QueuedFrame {
   size_t bytes = 0;
 };
 
-// The key pair as a start-up refusal (PrepareValidator checks it first, with file names).
-Status CheckKeyMatchesCertificate(const std::string& cert_pem, const std::string& key_pem) {
-  switch (CheckTlsKeyFit(cert_pem, key_pem)) {
-    case TlsKeyFit::kMatches:
-      return Status::Ok();
-    case TlsKeyFit::kKeyNotPem:
-      return Status::InvalidArgument("TLS private key is not a PEM private key");
-    case TlsKeyFit::kCertificateNotPem:
-      return Status::InvalidArgument("TLS certificate is not a PEM certificate");
-    case TlsKeyFit::kKeyOfAnotherCertificate:
-      return Status::InvalidArgument("TLS private key does not match the certificate");
-  }
-  return Status::Internal("unknown TLS key fit");
-}
-
 // host:port with a non-empty host and a port in 0..65535 (IPv6 hosts in brackets).
 bool LooksLikeHostPort(const std::string& address) {
   size_t colon = address.rfind(':');
@@ -555,8 +540,8 @@ Result<std::unique_ptr<PeerNetwork>> PeerNetwork::Start(PeerNetworkOptions optio
       return Status::InvalidArgument("dial address \"" + address + "\" is not host:port");
     }
   }
-  TADORI_RETURN_IF_ERROR(
-      CheckKeyMatchesCertificate(options.tls_certificate_pem, options.tls_private_key_pem));
+  TADORI_RETURN_IF_ERROR(CheckTlsKeyPair("TLS certificate", options.tls_certificate_pem,
+                                         "TLS private key", options.tls_private_key_pem));
   auto own = IdentifyPeerValidator(options.tls_certificate_pem, genesis);
   if (!own.ok()) {
     return Status::InvalidArgument("own TLS certificate: " + own.status().message());
