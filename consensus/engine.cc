@@ -50,6 +50,7 @@ Engine::Engine(EngineConfig config, const Signer& signer, const SignatureVerifie
       signer_(signer),
       verifier_(verifier),
       checker_(config_.validators, verifier_, config_.genesis_id),
+      schedule_(config_.validators, config_.leader_schedule),
       safety_(SafetyState::Initial(config_.genesis_id)),
       tree_(Block{}) {
   TADORI_CHECK(config_.validators.Contains(config_.self));
@@ -106,6 +107,16 @@ void Engine::OnStarted(const Started& e) {
   safety_ = e.safety;
   recovering_ = e.safety_state_lost;
   tree_ = BlockTree(e.committed_tip);
+  committed_activity_.clear();
+  Round below = e.committed_tip.round;
+  for (auto it = e.history.rbegin(); it != e.history.rend(); ++it) {
+    // Local data from the node's store; a block out of order ends what is read of it.
+    if (committed_activity_.size() + 1 >= schedule_.history_blocks() || it->round >= below) break;
+    below = it->round;
+    committed_activity_.push_front(ChainActivity::Of(*it));
+  }
+  committed_activity_.push_back(ChainActivity::Of(e.committed_tip));
+  schedule_cache_.reset();
   std::vector<const Block*> pending;
   for (const Block& b : e.pending) pending.push_back(&b);
   std::sort(pending.begin(), pending.end(),
@@ -155,7 +166,10 @@ void Engine::OnProposal(ValidatorIndex from, Proposal p) {
     Drop(DropReason::kMalformed);
     return;
   }
-  if (b.proposer != config_.validators.Leader(b.round)) {
+  // The leader depends on the chain the proposal extends; with its parent unknown here the
+  // check waits for the parent (ConsiderProposal fetches it and brings the proposal back).
+  if (std::optional<ValidatorIndex> leader = LeaderAfter(b.parent_id(), b.round);
+      leader && *leader != b.proposer) {
     Drop(DropReason::kNotLeader);
     return;
   }
@@ -266,7 +280,9 @@ void Engine::TryVote(const Block& block, const BlockId& id, const std::optional<
   v.block_id = id;
   v.voter = config_.self;
   v.signature = signer_.Sign(VoteSigningBytes(config_.genesis_id, id, block.round));
-  SendTo(config_.validators.Leader(block.round + 1), v);
+  std::optional<ValidatorIndex> next = LeaderAfter(id, block.round + 1);
+  TADORI_CHECK(next.has_value());  // the block is in the tree
+  SendTo(*next, v);
 }
 
 void Engine::OnVote(const Vote& v) {
@@ -274,7 +290,10 @@ void Engine::OnVote(const Vote& v) {
     Drop(DropReason::kMalformed);
     return;
   }
-  if (config_.validators.Leader(v.round + 1) != config_.self) {
+  // A vote for a block not (yet) held here is counted: the QC it helps form is valid
+  // whoever forms it, and the block is fetched when the QC needs it.
+  if (std::optional<ValidatorIndex> next = LeaderAfter(v.block_id, v.round + 1);
+      next && *next != config_.self) {
     Drop(DropReason::kNotNextLeader);
     return;
   }
@@ -289,6 +308,11 @@ void Engine::OnVote(const Vote& v) {
   RoundVotes& rv = votes_[v.round];
   if (rv.by_voter.empty()) rv.by_voter.resize(config_.validators.size());
   std::optional<Vote>& slot = rv.by_voter[v.voter];
+  if (rv.certified && !slot) {
+    AddLateVote(v);
+    slot = v;  // counted once, whether it joined the QC or not
+    return;
+  }
   if (rv.certified || slot) {
     bool same = !slot || slot->block_id == v.block_id;
     Drop(same ? DropReason::kDuplicate : DropReason::kEquivocation);
@@ -316,6 +340,25 @@ void Engine::OnVote(const Vote& v) {
   rv.certified = true;
   ObserveQc(qc);
   SyncRound();
+}
+
+void Engine::AddLateVote(const Vote& v) {
+  QuorumCert& qc = safety_.high_qc;
+  if (qc.round != v.round || qc.block_id != v.block_id || proposed_round_ >= round_ ||
+      round_ != v.round + 1) {
+    Drop(DropReason::kDuplicate);
+    return;
+  }
+  if (!verifier_.Verify(v.voter, VoteSigningBytes(config_.genesis_id, v.block_id, v.round),
+                        v.signature)) {
+    Drop(DropReason::kBadSignature);
+    return;
+  }
+  auto at = std::lower_bound(
+      qc.signatures.begin(), qc.signatures.end(), v.voter,
+      [](const QuorumCert::Signature& s, ValidatorIndex voter) { return s.signer < voter; });
+  if (at != qc.signatures.end() && at->signer == v.voter) return;
+  qc.signatures.insert(at, QuorumCert::Signature{v.voter, v.signature});
 }
 
 void Engine::OnTimeoutMessage(const Timeout& t) {
@@ -427,6 +470,14 @@ void Engine::ObserveTc(const TimeoutCert& tc) {
 void Engine::SyncRound() {
   Round tc_round = safety_.high_tc ? safety_.high_tc->round : 0;
   AdvanceRound(std::max(safety_.high_qc.round, tc_round) + 1);
+  // A higher QC within the round (the round came from a TC) moves the anchor the leader
+  // is read from, and the block a leader would extend: decide again unless proposed.
+  if (leadership_anchor_ != safety_.high_qc.block_id && proposed_round_ < round_) {
+    leader_known_ = false;
+    leads_round_ = false;
+    pending_payload_.reset();
+    DecideLeadership();
+  }
 }
 
 void Engine::TryCommit(const QuorumCert& qc) {
@@ -446,7 +497,10 @@ void Engine::TryCommit(const QuorumCert& qc) {
     return;
   }
   Commit commit;
-  for (const BlockId& id : path) commit.blocks.push_back(*tree_.Find(id));
+  for (const BlockId& id : path) {
+    commit.blocks.push_back(*tree_.Find(id));
+    RecordCommitted(commit.blocks.back());
+  }
   commit.proof = qc;
   commit.final_qc = final_id == qc.block_id ? qc : child->qc;
   TADORI_CHECK(commit.final_qc.block_id == final_id);
@@ -468,22 +522,77 @@ void Engine::AdvanceRound(Round round) {
   votes_.erase(votes_.begin(), votes_.lower_bound(round_ - 1));
   timeouts_.erase(timeouts_.begin(), timeouts_.lower_bound(round_));
   out_.push_back(SetTimer{round_, RoundTimeoutMs()});
-  if (config_.validators.Leader(round_) == config_.self) {
-    const Block* parent = tree_.Find(safety_.high_qc.block_id);
-    out_.push_back(
-        RequestPayload{round_, parent ? parent->height + 1 : 0, safety_.high_qc.block_id});
-    // The payload names its parent's ledger hash, so the node needs the parent to build it:
-    // ask everyone who may hold it (any of the validators that certified it).
-    if (parent == nullptr) {
-      RequestFetch(config_.validators.Leader(safety_.high_qc.round), safety_.high_qc.block_id,
-                   /*every_peer=*/true);
+  leader_known_ = false;
+  leads_round_ = false;
+  DecideLeadership();
+}
+
+void Engine::DecideLeadership() {
+  if (leader_known_) return;
+  const QuorumCert& qc = safety_.high_qc;
+  leadership_anchor_ = qc.block_id;
+  const Block* parent = tree_.Find(qc.block_id);
+  if (parent == nullptr) {
+    // Who leads depends on the chain ending at the high QC's block, and a leader needs that
+    // block to build its payload: ask a validator that certified it, or all of them when the
+    // votes came here (this validator is then probably the leader).
+    auto formed = votes_.find(qc.round);
+    const bool formed_here = formed != votes_.end() && formed->second.certified;
+    ValidatorIndex peer = config_.self;
+    for (const QuorumCert::Signature& s : qc.signatures) {
+      if (s.signer != config_.self) {
+        peer = s.signer;
+        break;
+      }
     }
+    RequestFetch(peer, qc.block_id, formed_here);
+    return;
   }
+  leader_known_ = true;
+  std::optional<ValidatorIndex> leader = LeaderAfter(qc.block_id, round_);
+  TADORI_CHECK(leader.has_value());
+  leads_round_ = *leader == config_.self;
+  if (leads_round_) out_.push_back(RequestPayload{round_, parent->height + 1, qc.block_id});
+}
+
+void Engine::RecordCommitted(const Block& block) {
+  committed_activity_.push_back(ChainActivity::Of(block));
+  while (committed_activity_.size() > schedule_.history_blocks()) committed_activity_.pop_front();
+}
+
+const Schedule* Engine::ScheduleAt(const BlockId& anchor) const {
+  const BlockId& at = SchedulesFromCommittedTip() ? tree_.root_id() : anchor;
+  if (schedule_cache_ && schedule_cache_->first == at) return &schedule_cache_->second;
+  const Block* b = tree_.Find(at);
+  if (b == nullptr) return nullptr;
+  std::vector<ChainActivity> chain;
+  while (b != nullptr && b != &tree_.root()) {
+    chain.push_back(ChainActivity::Of(*b));
+    b = tree_.Find(b->parent_id());
+  }
+  TADORI_CHECK(b != nullptr);  // every block in the tree descends from the root
+  for (auto it = committed_activity_.rbegin(); it != committed_activity_.rend(); ++it) {
+    chain.push_back(*it);
+  }
+  schedule_cache_.emplace(at, schedule_.Compute(chain));
+  return &schedule_cache_->second;
+}
+
+std::optional<ValidatorIndex> Engine::LeaderAfter(const BlockId& anchor, Round round) const {
+  const Schedule* s = ScheduleAt(anchor);
+  if (s == nullptr || round <= s->anchor_round) return std::nullopt;
+  return schedule_.Leader(round, *s);
+}
+
+std::optional<Schedule> Engine::CurrentSchedule() const {
+  const Schedule* s = ScheduleAt(safety_.high_qc.block_id);
+  if (s == nullptr) return std::nullopt;
+  return *s;
 }
 
 void Engine::OnPayloadReady(const PayloadReady& e) {
-  if (e.round != round_ || config_.validators.Leader(round_) != config_.self ||
-      proposed_round_ >= round_ || e.payload.size() > kPayloadBytesMax) {
+  if (e.round != round_ || !leads_round_ || proposed_round_ >= round_ ||
+      e.payload.size() > kPayloadBytesMax) {
     return;  // stale or duplicate answer
   }
   pending_payload_ = e;
@@ -494,10 +603,7 @@ void Engine::Propose() {
   if (!pending_payload_ || pending_payload_->round != round_) return;
   const QuorumCert& qc = safety_.high_qc;
   const Block* parent = tree_.Find(qc.block_id);
-  if (parent == nullptr) {
-    RequestFetch(config_.validators.Leader(qc.round), qc.block_id);
-    return;
-  }
+  if (parent == nullptr) return;  // pruned by a conflicting commit: > f faulty
   Proposal p;
   p.block.round = round_;
   p.block.height = parent->height + 1;
@@ -518,11 +624,16 @@ void Engine::Propose() {
 }
 
 void Engine::RequestFetch(ValidatorIndex peer, const BlockId& target, bool every_peer) {
-  if (last_fetch_ && last_fetch_->first == target && last_fetch_->second == round_) return;
-  last_fetch_.emplace(target, round_);
   if (peer == config_.self) {
     peer = static_cast<ValidatorIndex>((peer + 1) % config_.validators.size());
   }
+  // Once per target, round and peer: a request to one validator (which may not hold the
+  // block) must not stop the request to another (the proposer, who does).
+  if (last_fetch_ && last_fetch_->target == target && last_fetch_->round == round_ &&
+      (last_fetch_->every_peer || (last_fetch_->peer == peer && !every_peer))) {
+    return;
+  }
+  last_fetch_ = FetchSent{target, round_, peer, every_peer};
   for (size_t v = 0; v < config_.validators.size(); ++v) {
     const auto asked = static_cast<ValidatorIndex>(v);
     if (asked != config_.self && (every_peer || asked == peer)) fetches_[asked] = target;
@@ -606,6 +717,7 @@ void Engine::OnSyncResponse(ValidatorIndex from, SyncResponse r) {
     if (safety_.high_qc.block_id == id) TryCommit(safety_.high_qc);
   }
   SyncRound();
+  DecideLeadership();
   bool batch_full = r.blocks.size() >= kSyncBlocksMax;
   if (waiting_proposal_) {
     const BlockId& parent_id = waiting_proposal_->second.block.parent_id();
@@ -629,8 +741,13 @@ void Engine::OnSyncResponse(ValidatorIndex from, SyncResponse r) {
 }
 
 uint64_t Engine::RoundTimeoutMs() const {
+  // The first round without a QC keeps the base timeout: one crashed leader costs its own
+  // round and the round before it (whose votes went to it), and the second of those is no
+  // sign that the network is slower than the timeout. Doubling starts after that.
   uint64_t rounds_without_qc = round_ - 1 - std::min(round_ - 1, safety_.high_qc.round);
-  uint64_t doublings = std::min<uint64_t>(rounds_without_qc, config_.round_timeout_doublings_max);
+  uint64_t doublings =
+      std::min<uint64_t>(rounds_without_qc - std::min<uint64_t>(rounds_without_qc, 1),
+                         config_.round_timeout_doublings_max);
   uint64_t ms = config_.round_timeout_ms_base << doublings;
   return std::min(ms, config_.round_timeout_ms_max);
 }

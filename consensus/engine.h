@@ -13,6 +13,7 @@
 #pragma once
 
 #include <array>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -20,6 +21,7 @@
 #include "consensus/block_tree.h"
 #include "consensus/certificate_check.h"
 #include "consensus/crypto.h"
+#include "consensus/leader_schedule.h"
 #include "consensus/safety_state.h"
 #include "consensus/step.h"
 
@@ -31,8 +33,9 @@ struct EngineConfig {
   BlockId genesis_id;
   uint64_t round_timeout_ms_base = 1000;
   uint64_t round_timeout_ms_max = 60'000;
-  // Timeout doubles per round without a QC, up to this many doublings.
+  // Timeout doubles per round without a QC after the first, up to this many doublings.
   uint32_t round_timeout_doublings_max = 6;
+  LeaderScheduleConfig leader_schedule;
 };
 
 enum class DropReason : uint8_t {
@@ -95,14 +98,27 @@ class Engine {
   std::vector<BlockId> UncommittedIds() const { return tree_.ids(); }
   size_t uncommitted_bytes() const { return tree_.payload_bytes(); }
 
+  // The leader of `round` on the chain ending at `anchor` (leader_schedule.h): the block a
+  // proposal for `round` extends, or the block a vote in round - 1 is for. nullopt when
+  // the anchor is unknown here.
+  std::optional<ValidatorIndex> LeaderAfter(const BlockId& anchor, Round round) const;
+  // The schedule this validator follows in its current round (anchored at its high QC's
+  // block); nullopt while that block is unknown. For status and metrics.
+  std::optional<Schedule> CurrentSchedule() const;
+  const LeaderSchedule& leader_schedule() const { return schedule_; }
+
  protected:
   // The seams, and the only ones: tests/sim overrides them (PlantedBugEngine) to break a
   // rule on purpose and prove that the simulator notices. The engine that ships keeps the
-  // rules: never a second vote in a round, commit only on a 2-chain, and a synced block is
-  // certified only by a QC that verifies.
+  // rules: never a second vote in a round, commit only on a 2-chain, a synced block is
+  // certified only by a QC that verifies, and the leader is read from the chain the
+  // proposal or vote is about.
   virtual bool MayVoteAgainInRound() const { return false; }
   virtual bool CommitsOnOneChain() const { return false; }
   virtual bool CertifiesSyncBlocksByParentLink() const { return false; }
+  // Reads the leader schedule from this node's committed tip instead of the chain the
+  // proposal or vote is about: nodes that have committed different heights disagree.
+  virtual bool SchedulesFromCommittedTip() const { return false; }
 
  private:
   struct PendingVote {
@@ -149,6 +165,16 @@ class Engine {
   // for it, or it is a block this node asked for or holds the high QC of.
   bool SyncBlockCertified(const SyncResponse& r, size_t i, const BlockId& id, const BlockId& asked);
   uint64_t RoundTimeoutMs() const;
+  // The schedule on the chain ending at `anchor` (cached for the last anchor asked);
+  // nullptr when the anchor is not in the tree.
+  const Schedule* ScheduleAt(const BlockId& anchor) const;
+  // Whether this validator leads the current round; fetches the high QC's block when that
+  // is unknown, and asks for a payload when it leads.
+  void DecideLeadership();
+  // A late vote for the QC this leader holds and has not yet proposed on joins the QC, so
+  // a validator whose votes arrive after the quorum still shows in the chain.
+  void AddLateVote(const Vote& v);
+  void RecordCommitted(const Block& block);
   void SendTo(ValidatorIndex to, const Message& m);
 
   // Distinct proposals considered in one round: 1, except under the planted vote-twice bug.
@@ -158,6 +184,9 @@ class Engine {
   const Signer& signer_;
   const SignatureVerifier& verifier_;
   CertificateChecker checker_;
+  LeaderSchedule schedule_;
+  std::deque<ChainActivity> committed_activity_;  // root last; <= schedule_.history_blocks()
+  mutable std::optional<std::pair<BlockId, Schedule>> schedule_cache_;
   bool started_ = false;
   SafetyState safety_;
   BlockTree tree_;
@@ -165,12 +194,21 @@ class Engine {
   bool timed_out_ = false;
   std::optional<Bytes> my_timeout_;      // encoded, re-broadcast when the timer fires again
   Round proposed_round_ = 0;             // last round this validator proposed in
+  bool leader_known_ = false;            // the current round's leader is decided here
+  bool leads_round_ = false;             // and it is this validator
+  BlockId leadership_anchor_;            // the high QC's block it was decided on
   Round proposal_seen_round_ = 0;        // round of the first valid proposal considered
   std::vector<BlockId> considered_ids_;  // <= kConsideredPerRoundMax
   std::optional<PendingVote> pending_vote_;
   std::optional<PayloadReady> pending_payload_;  // leader waiting for its parent block
   std::optional<std::pair<ValidatorIndex, Proposal>> waiting_proposal_;  // parent missing
-  std::optional<std::pair<BlockId, Round>> last_fetch_;
+  struct FetchSent {
+    BlockId target;
+    Round round = 0;
+    ValidatorIndex peer = 0;
+    bool every_peer = false;
+  };
+  std::optional<FetchSent> last_fetch_;
   std::map<ValidatorIndex, BlockId> fetches_;  // asked and not yet answered: peer -> target
   bool recovering_ = false;                    // safety state lost: no votes yet
   std::optional<Round> recovery_floor_;

@@ -29,6 +29,11 @@ struct Started {
   Block committed_tip;
   std::vector<Block> pending;
   bool safety_state_lost = false;
+  // The committed blocks just below committed_tip, ascending by height: the last
+  // LeaderSchedule::history_blocks() - 1 of them (fewer near genesis). The leader schedule
+  // reads them, so a restarted validator picks the same leaders as its peers. Payloads
+  // may be left empty; nothing else is read.
+  std::vector<Block> history = {};
 };
 // Bytes from a peer. `from` is the authenticated transport peer; message contents are
 // still checked (signatures, certificates, rounds, sizes) before use.

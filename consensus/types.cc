@@ -26,9 +26,12 @@ Round TimeoutCert::MaxHighQcRound() const {
 }
 
 // Block id layout (all integers big-endian):
-//   "tadori.consensus.block.v1" | round u64 | height u64 | proposer u16 (as u32) |
-//   payload_digest 32 | SHA-256(payload) 32 | qc.block_id 32 | qc.round u64
-// The QC's signatures are not part of the id: any 2f+1 signatures certify the same parent.
+//   "tadori.consensus.block.v2" | round u64 | height u64 | proposer u16 (as u32) |
+//   payload_digest 32 | SHA-256(payload) 32 | qc.block_id 32 | qc.round u64 |
+//   signer count u32 | each signer u32, ascending
+// The QC's signatures are not part of the id (any 2f+1 of them certify the same parent),
+// but who signed is: the leader schedule reads it (leader_schedule.h), so every node must
+// see the same signers for a given block id.
 BlockId Block::ComputeId() const {
   return ComputeId(round, height, proposer, payload_digest, Sha256(payload), qc);
 }
@@ -36,7 +39,7 @@ BlockId Block::ComputeId() const {
 BlockId Block::ComputeId(Round round, Height height, ValidatorIndex proposer,
                          const Hash& payload_digest, const Hash& payload_hash,
                          const QuorumCert& qc) {
-  Bytes b = ToBytes("tadori.consensus.block.v1");
+  Bytes b = ToBytes("tadori.consensus.block.v2");
   PutUint64BE(b, round);
   PutUint64BE(b, height);
   PutUint32BE(b, proposer);
@@ -44,6 +47,8 @@ BlockId Block::ComputeId(Round round, Height height, ValidatorIndex proposer,
   b.insert(b.end(), payload_hash.data(), payload_hash.data() + Hash::kSize);
   b.insert(b.end(), qc.block_id.data(), qc.block_id.data() + Hash::kSize);
   PutUint64BE(b, qc.round);
+  PutUint32BE(b, static_cast<uint32_t>(qc.signatures.size()));
+  for (const QuorumCert::Signature& s : qc.signatures) PutUint32BE(b, s.signer);
   return Sha256(b);
 }
 

@@ -41,7 +41,8 @@ class ValidatorSet {
   // Enough weight that at least one honest validator is among it: f+1.
   Weight honest_weight() const { return total_ - quorum_weight() + 1; }
   bool Contains(uint64_t v) const { return v < weights_.size(); }
-  // Round-robin over genesis order. The only place that chooses a leader.
+  // Round-robin over genesis order: the leader schedule's rotation when it skips nobody,
+  // and its probation rotation (leader_schedule.h chooses leaders; nothing else does).
   ValidatorIndex Leader(Round round) const {
     return static_cast<ValidatorIndex>(round % weights_.size());
   }

@@ -140,9 +140,14 @@ TEST_F(CodecTest, BlockIdCoversPayloadAndParent) {
   other = b1;
   other.qc.round = 5;
   EXPECT_NE(other.ComputeId(), b1.ComputeId());
+  // Who signed the parent's QC is part of the id (the leader schedule reads it); the
+  // signature bytes are not.
   other = b1;
   other.qc.signatures.push_back({1, Bytes(64, 0)});
-  EXPECT_EQ(other.ComputeId(), b1.ComputeId()) << "QC signatures are not part of the id";
+  EXPECT_NE(other.ComputeId(), b1.ComputeId()) << "the signer set is part of the id";
+  Block same_signers = other;
+  same_signers.qc.signatures[0].signature = Bytes(64, 7);
+  EXPECT_EQ(same_signers.ComputeId(), other.ComputeId()) << "signature bytes are not";
 }
 
 }  // namespace

@@ -114,6 +114,17 @@ int IndexOf(const Actions& actions) {
   return -1;
 }
 
+// Delivers a proposal from its proposer and answers the payload check with `valid`;
+// returns all actions.
+inline Actions DeliverProposal(Engine& engine, const Proposal& p, bool valid = true) {
+  Actions a = engine.Step(Receive(p.block.proposer, p));
+  auto checks = Find<ValidatePayload>(a);
+  if (checks.empty()) return a;
+  Actions b = engine.Step(PayloadChecked{checks.front()->block_id, valid});
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
 // The votes among `actions` (Send actions that decode as votes).
 inline std::vector<Vote> SentVotes(const Actions& actions) {
   std::vector<Vote> votes;
