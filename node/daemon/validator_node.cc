@@ -114,6 +114,26 @@ Result<std::unique_ptr<Store>> OpenStore(const NodeConfig& config, const Genesis
   return store;
 }
 
+// The leader schedule of the validator's current round, validators named by their genesis
+// ids; nothing while the validator does not know it yet.
+void FillLeaderSchedule(const ValidatorCore::Stats& stats, const GenesisInfo& genesis,
+                        v1::StatusResponse& r) {
+  if (!stats.leader_schedule) return;
+  const consensus::Schedule& schedule = *stats.leader_schedule;
+  v1::LeaderScheduleStatus* out = r.mutable_leader_schedule();
+  out->set_window_first_round(schedule.window_first);
+  out->set_window_last_round(schedule.anchor_round);
+  out->set_probation(stats.leader_probation);
+  const std::string window =
+      std::to_string(schedule.window_first) + ".." + std::to_string(schedule.anchor_round);
+  for (const consensus::Schedule::Absent& absent : schedule.skipped) {
+    v1::SkippedLeader* skipped = out->add_skipped();
+    skipped->set_validator_id(genesis.genesis.validators(static_cast<int>(absent.validator)).id());
+    skipped->set_last_seen_round(absent.last_seen);
+    skipped->set_reason("no proposal or QC signature in rounds " + window);
+  }
+}
+
 std::shared_ptr<grpc::ServerCredentials> ClientCredentials(const ValidatorSetup& setup) {
   if (setup.client_tls_cert_pem.empty()) return grpc::InsecureServerCredentials();
   grpc::SslServerCredentialsOptions ssl;
@@ -190,11 +210,12 @@ int RunValidatorNode(const std::string& config_path, const sigset_t& signals) {
       .mode = "bft",
       .on_admitted = [&validator](const v1::SignedTransaction& tx) { validator.OnAdmitted(tx); },
       .fill_status =
-          [&validator, &peers, validator_id](v1::StatusResponse& r) {
+          [&validator, &peers, &genesis, validator_id](v1::StatusResponse& r) {
             const ValidatorCore::Stats stats = validator.stats().core;
             r.set_round(stats.round);
             r.set_syncing(stats.syncing);
             r.set_validator_id(validator_id);
+            FillLeaderSchedule(stats, genesis, r);
             for (const PeerNetwork::PeerState& p : peers.Peers()) {
               v1::PeerStatus* out = r.add_peers();
               out->set_validator_id(p.validator_id);

@@ -114,6 +114,21 @@ Status ValidatorCore::Start() {
     if (!tip.ok()) return Status::DataLoss("committed tip: " + tip.status().ToString());
     started.committed_tip = std::move(*tip);
   }
+  // The committed blocks below the tip that the leader schedule reads: without them a
+  // restarted validator would see a shorter chain than its peers, call validators absent
+  // that the peers saw, and pick other leaders (refusing their proposals).
+  const uint64_t below_tip = engine_->leader_schedule().history_blocks() - 1;
+  for (uint64_t h = height > below_tip ? height - below_tip : 1; h < height; ++h) {
+    TADORI_ASSIGN_OR_RETURN(v1::Block stored, store_.GetBlock(h));
+    Result<consensus::Block> block = consensus::ConsensusBlockOf(stored);
+    if (!block.ok()) {
+      return Status::DataLoss("committed block " + std::to_string(h) + ": " +
+                              block.status().ToString());
+    }
+    // The schedule reads rounds, proposers and QC signers only: the payload need not stay.
+    block->payload = Bytes();
+    started.history.push_back(std::move(*block));
+  }
   TADORI_ASSIGN_OR_RETURN(std::vector<Bytes> pending, store_.PendingBlocks());
   for (const Bytes& bytes : pending) {
     consensus::ByteReader in(bytes);
@@ -182,6 +197,8 @@ ValidatorCore::Stats ValidatorCore::stats() const {
   for (size_t r = 0; r < s.drops.size(); ++r) {
     s.drops[r] = engine_->drops(static_cast<consensus::DropReason>(r));
   }
+  s.leader_schedule = engine_->CurrentSchedule();
+  s.leader_probation = engine_->leader_schedule().InProbation(s.round);
   return s;
 }
 

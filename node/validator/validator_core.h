@@ -73,6 +73,13 @@ class ValidatorCore {
     bool syncing = true;
     std::array<uint64_t, static_cast<size_t>(consensus::DropReason::kCount)> drops{};
     uint64_t payloads_refused = 0;
+    // The leader schedule of the current round (consensus/leader_schedule.h): whom it
+    // skips and over which rounds of the chain; nullopt while the block it is read from
+    // (the high QC's) is not here yet.
+    std::optional<consensus::Schedule> leader_schedule;
+    // The current round belongs to a probation rotation: plain round-robin over every
+    // validator, the skipped ones included.
+    bool leader_probation = false;
   };
 
   // `self` is this validator's genesis index; `key` its consensus key (checked to match).
@@ -84,8 +91,9 @@ class ValidatorCore {
   ValidatorCore(const ValidatorCore&) = delete;
   ValidatorCore& operator=(const ValidatorCore&) = delete;
 
-  // Loads the safety state, the committed tip and the pending blocks, and starts the engine.
-  // DATA_LOSS when any of them cannot be read back (the node must not start).
+  // Loads the safety state, the committed tip, the committed blocks below it that the leader
+  // schedule reads and the pending blocks, and starts the engine. DATA_LOSS when any of
+  // them cannot be read back (the node must not start).
   Status Start();
 
   // A consensus message from validator `from` (SyncRequests go to the SyncServer).

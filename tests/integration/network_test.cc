@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <random>
 #include <set>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "ledger/files.h"
 #include "node/net/peer_network.h"
 #include "tests/integration/cluster.h"
+#include "tools/cli/render.h"
 #include "tools/client/transaction_builder.h"
 #include "tools/loadgen/workload.h"
 
@@ -206,6 +208,56 @@ TEST(NetworkTest, TwoOfFourStoppedHaltsAndRestartResumes) {
   ASSERT_TRUE(cluster.Start(3));
   EXPECT_TRUE(Eventually([&] { return Committed(cluster, 0, w.ids[0]); }, 60'000));
   EXPECT_TRUE(cluster.WaitForHeight({0, 1, 2, 3}, halted + 1, 30'000));
+}
+
+std::optional<v1::StatusResponse> StatusOf(Cluster& cluster, size_t node) {
+  auto stub = cluster.node(node).Stub();
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  v1::StatusResponse status;
+  if (!stub->Status(&ctx, v1::StatusRequest(), &status).ok()) return std::nullopt;
+  return status;
+}
+
+// Leader reputation: a validator stopped for good stops being given rounds once the chain
+// shows it absent for a window of rounds (2n = 8), and the status of every other validator
+// names it, with the reason, as `tadori status` prints it. A validator restarted from its
+// store then follows the same schedule as the other two: none of the three commits without
+// it (the fourth is down), so the chain moving on shows they agree on every leader.
+TEST(NetworkTest, StoppedValidatorIsSkippedAsLeaderAndStatusSaysWhy) {
+  Cluster cluster(4);
+  ASSERT_TRUE(cluster.StartAll());
+  ASSERT_TRUE(cluster.WaitForHeight({0, 1, 2, 3}, 2, 30'000));
+  EXPECT_EQ(cluster.Stop(3), 0);
+  const v1::Validator& stopped = cluster.genesis().genesis.validators(3);
+  auto skips_only_the_stopped_one = [&](size_t node) {
+    std::optional<v1::StatusResponse> s = StatusOf(cluster, node);
+    return s && s->has_leader_schedule() && s->leader_schedule().skipped_size() == 1 &&
+           s->leader_schedule().skipped(0).validator_id() == stopped.id();
+  };
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_TRUE(Eventually([&] { return skips_only_the_stopped_one(i); }, 30'000)) << "node " << i;
+  }
+
+  std::optional<v1::StatusResponse> status = StatusOf(cluster, 1);
+  ASSERT_TRUE(status.has_value());
+  const v1::LeaderScheduleStatus& schedule = status->leader_schedule();
+  EXPECT_EQ(schedule.window_last_round() - schedule.window_first_round() + 1, 8u);
+  ASSERT_EQ(schedule.skipped_size(), 1);
+  EXPECT_LT(schedule.skipped(0).last_seen_round(), schedule.window_first_round());
+  const std::string window = std::to_string(schedule.window_first_round()) + ".." +
+                             std::to_string(schedule.window_last_round());
+  const std::string text = cli::RenderStatus(*status);
+  EXPECT_NE(text.find("leader schedule: skips " + stopped.id() + " (org " + stopped.org_id() +
+                      "): no proposal or QC signature in rounds " + window),
+            std::string::npos)
+      << text;
+
+  EXPECT_EQ(cluster.Stop(0), 0);
+  ASSERT_TRUE(cluster.Start(0));
+  const uint64_t height = cluster.Height(1);
+  EXPECT_TRUE(cluster.WaitForHeight({0, 1, 2}, height + 3, 30'000));
+  EXPECT_TRUE(Eventually([&] { return skips_only_the_stopped_one(0); }, 10'000));
 }
 
 TEST(NetworkTest, WipedValidatorResyncsVerifiedBlocks) {

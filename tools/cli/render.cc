@@ -80,6 +80,43 @@ std::string FormatResult(const v1::TxResult& result) {
   return out;
 }
 
+namespace {
+
+// "leader schedule: ..." lines: which validators the node's leader schedule skips and why,
+// so an operator sees a validator that is down or cut off before its rounds time out again.
+std::string RenderLeaderSchedule(const v1::StatusResponse& s) {
+  if (!s.has_leader_schedule()) {
+    // A dev node has no schedule; a network node reports it once it holds the block of its
+    // highest QC (an older node does not report it at all).
+    return s.mode() == "bft" ? "leader schedule: not known yet (the node is catching up)\n" : "";
+  }
+  const v1::LeaderScheduleStatus& schedule = s.leader_schedule();
+  std::string out;
+  if (schedule.probation()) {
+    out += "leader schedule: round " + std::to_string(s.round()) +
+           " is in a probation rotation: every validator leads in turn, skipped ones too\n";
+  }
+  if (schedule.skipped_size() == 0) {
+    return out + "leader schedule: every validator takes its turn\n";
+  }
+  for (const v1::SkippedLeader& skipped : schedule.skipped()) {
+    std::string org;
+    for (const v1::ValidatorStatus& v : s.validators()) {
+      if (v.id() == skipped.validator_id()) org = v.org_id();
+    }
+    out += "leader schedule: skips " + skipped.validator_id();
+    if (!org.empty()) out += " (org " + org + ")";
+    out += ": " + (skipped.reason().empty() ? std::string("absent") : skipped.reason());
+    out += skipped.last_seen_round() == 0
+               ? " (not seen in any block read)"
+               : " (last seen round " + std::to_string(skipped.last_seen_round()) + ")";
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string RenderStatus(const v1::StatusResponse& s) {
   std::string out = RenderFields({
       {"chain id", s.chain_id()},
@@ -94,6 +131,7 @@ std::string RenderStatus(const v1::StatusResponse& s) {
       {"mempool", std::to_string(s.mempool_size()) + " txs"},
       {"version", s.version()},
   });
+  out += RenderLeaderSchedule(s);
   out += "\nvalidators (" + std::to_string(s.validators_size()) + ")\n";
   Table table({"ID", "ORG", "KEY ID", "ADDRESS"});
   for (const auto& v : s.validators()) {

@@ -5,16 +5,27 @@
 // before, it is certified by a quorum of real votes, carries its ledger certificate
 // (consensus/ledger_certificate.h), is executed by the chaincode and committed with
 // Store::CommitBlock.
+//
+// Leaders: each block is proposed by the leader the engine's schedule gives its round on the
+// chain below it (consensus/leader_schedule.h, which reads who proposed and who signed QCs in
+// the last 2n = 8 rounds), and certified by the first quorum of validators that are not left
+// out (LeaveOut). With nobody left out, block h is proposed in round h by ValidatorSet::
+// Leader(h), round-robin, and certified by validators 0, 1 and 2: every validator proposes
+// once in any 4 consecutive rounds, so none is ever absent from the window and the schedule
+// skips nobody, which is plain round-robin. Tests that build blocks by hand rely on that.
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "chaincode/chaincode.h"
+#include "consensus/leader_schedule.h"
 #include "consensus/ledger_certificate.h"
 #include "consensus/types.h"
 #include "ledger/block.h"
@@ -52,12 +63,25 @@ class BftChain {
     return MakeTx(net_.admin, chain_id(), store_->Height() + 100, lot);
   }
 
-  // The ledger block that extends the store's head (round = height, proposed by the round's
-  // leader), without signatures or certificate.
-  DecodedBlock NextLedgerBlock(std::vector<DecodedTransaction> txs = {}) const {
+  // From the next block on, validator `v` proposes nothing and signs no QC, as one that is
+  // down. The chain goes on as an honest network's would without it: a round it leads passes
+  // without a block (it times out), and so does the block of the round before it (the votes
+  // for that block go to it, so no QC forms), until the schedule skips it.
+  void LeaveOut(consensus::ValidatorIndex v) { left_out_.push_back(v); }
+
+  // The round of the next block and its leader (see LeaveOut).
+  consensus::Round NextRound() const { return NextSlot().first; }
+  consensus::ValidatorIndex NextLeader() const { return NextSlot().second; }
+
+  // The ledger block that extends the store's head in the next round, proposed by its leader
+  // unless `proposer` says otherwise, without signatures or certificate.
+  DecodedBlock NextLedgerBlock(std::vector<DecodedTransaction> txs = {},
+                               std::optional<consensus::ValidatorIndex> proposer = {}) const {
     const Store::Head head = store_->head();
-    const consensus::ValidatorIndex leader = validators_.Leader(head.height + 1);
-    BlockDraft draft = DraftOnHead(head, chain_id(), net_.validator_keys[leader].public_key().id());
+    const auto [round, leader] = NextSlot();
+    const consensus::ValidatorIndex by = proposer.value_or(leader);
+    BlockDraft draft = DraftOnHead(head, chain_id(), net_.validator_keys[by].public_key().id());
+    draft.round = round;
     draft.timestamp_ms =
         net_.genesis.genesis.genesis_time_ms() + static_cast<int64_t>(draft.height) * 1'000;
     draft.txs = std::move(txs);
@@ -81,23 +105,39 @@ class BftChain {
     return b;
   }
 
-  // A QC for `block` with the votes of validators 0 .. quorum-1.
+  // A QC for `block` with the votes of the first quorum of validators not left out (0, 1
+  // and 2 when none is).
   consensus::QuorumCert Certify(const consensus::Block& block) const {
     consensus::QuorumCert qc;
     qc.round = block.round;
     qc.block_id = block.ComputeId();
-    for (consensus::ValidatorIndex v = 0; v < validators_.quorum_weight(); ++v) {
+    for (consensus::ValidatorIndex v = 0;
+         v < validators_.size() && qc.signatures.size() < validators_.quorum_weight(); ++v) {
+      if (LeftOut(v)) continue;
       qc.signatures.push_back({v, net_.validator_keys[v].Sign(consensus::VoteSigningBytes(
                                       genesis_id_, qc.block_id, qc.round))});
     }
+    TADORI_CHECK(qc.signatures.size() == validators_.quorum_weight());
     return qc;
+  }
+
+  // The leader of `round` on the committed chain, followed by `candidate` when given: what
+  // the engine computes when that chain ends at its high QC's block.
+  consensus::ValidatorIndex ScheduledLeader(consensus::Round round,
+                                            const consensus::Block* candidate = nullptr) const {
+    std::vector<consensus::ChainActivity> chain;
+    if (candidate != nullptr) chain.push_back(consensus::ChainActivity::Of(*candidate));
+    for (auto it = committed_.rbegin(); it != committed_.rend(); ++it) {
+      chain.push_back(consensus::ChainActivity::Of(*it));
+    }
+    chain.push_back(consensus::ChainActivity::Of(consensus::ConsensusGenesis(net_.genesis)));
+    return schedule_.Leader(round, schedule_.Compute(chain));
   }
 
   // Commits the next block with `txs` as a BFT validator does; returns its consensus block.
   consensus::Block CommitNext(std::vector<DecodedTransaction> txs = {}) {
     DecodedBlock ledger = NextLedgerBlock(std::move(txs));
-    const consensus::Block block =
-        ConsensusBlockOf(ledger, parent_qc_, validators_.Leader(ledger.header.round()));
+    const consensus::Block block = ConsensusBlockOf(ledger, parent_qc_, NextLeader());
     const consensus::QuorumCert qc = Certify(block);
     const Bytes certificate = consensus::EncodeLedgerCertificate(block, qc);
     ledger.block.set_certificate(ToString(certificate));
@@ -122,9 +162,45 @@ class BftChain {
   const consensus::QuorumCert& tip_qc() const { return parent_qc_; }
 
  private:
+  bool LeftOut(consensus::ValidatorIndex v) const {
+    return std::find(left_out_.begin(), left_out_.end(), v) != left_out_.end();
+  }
+
+  // The round of the store's head block (0 at genesis), however it was committed.
+  consensus::Round HeadRound() const {
+    const uint64_t height = store_->Height();
+    if (height == 0) return 0;
+    Result<v1::Block> stored = store_->GetBlock(height);
+    TADORI_CHECK(stored.ok());
+    Result<DecodedBlock> head = DecodeBlock(*stored);
+    TADORI_CHECK(head.ok());
+    return head->header.round();
+  }
+
+  // The first round after the head's whose leader (on the chain ending at the head) is not
+  // left out, and whose block gets a QC: the leader of the round after it, to whom the votes
+  // go, is not left out either. The rounds before it time out. Blocks committed around
+  // CommitNext (CommitLedgerBlock, the store itself) move the round on but are not read by
+  // the schedule: fine near genesis, where it skips nobody.
+  std::pair<consensus::Round, consensus::ValidatorIndex> NextSlot() const {
+    consensus::Round round = HeadRound() + 1;
+    for (;; ++round) {
+      const consensus::ValidatorIndex leader = ScheduledLeader(round);
+      if (LeftOut(leader)) continue;
+      consensus::Block candidate;
+      candidate.round = round;
+      candidate.proposer = leader;
+      candidate.qc = parent_qc_;
+      if (LeftOut(ScheduledLeader(round + 1, &candidate))) continue;
+      return {round, leader};
+    }
+  }
+
   TempDir dir_;
   TestNetwork net_;
   consensus::ValidatorSet validators_;
+  consensus::LeaderSchedule schedule_{validators_, {}};  // the engine's default: window 2n
+  std::vector<consensus::ValidatorIndex> left_out_;
   consensus::BlockId genesis_id_;
   consensus::QuorumCert parent_qc_;
   std::unique_ptr<Store> store_;

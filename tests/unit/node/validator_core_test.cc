@@ -4,7 +4,9 @@
 // (RecordingTransport). Frames are decoded with the consensus codec and proposals checked
 // with CheckProposal, as the other validators would.
 //
-// Leaders (ValidatorSet::Leader, round-robin over four): round 1 -> 1, 2 -> 2, 3 -> 3, 4 -> 0.
+// Leaders: round-robin over four, round 1 -> 1, 2 -> 2, 3 -> 3, 4 -> 0, as long as the chain
+// leaves nobody out: the engine's leader schedule (consensus/leader_schedule.h) then skips
+// nobody (bft_chain.h says why). Otherwise BftChain follows the schedule.
 #include "node/validator/validator_core.h"
 
 #include <gtest/gtest.h>
@@ -103,13 +105,12 @@ class ValidatorCoreTest : public ::testing::Test {
     return consensus::ConsensusGenesis(genesis()).ComputeId();
   }
 
-  // The proposal of the leader of round `head + 1` carrying the ledger block that extends the
-  // store's head with `txs`, certified parent chain_.tip_qc(), signed with the leader's key:
-  // what an honest leader of the other validators sends.
+  // The proposal of the leader of the next round (chain_.NextRound()) carrying the ledger
+  // block that extends the store's head with `txs`, certified parent chain_.tip_qc(), signed
+  // with the leader's key: what an honest leader of the other validators sends.
   Proposal LeaderProposal(std::vector<DecodedTransaction> txs = {}) {
     const DecodedBlock ledger = chain_.NextLedgerBlock(std::move(txs));
-    const consensus::ValidatorIndex leader =
-        consensus::ValidatorSet::Equal(genesis().validators.size()).Leader(ledger.header.round());
+    const consensus::ValidatorIndex leader = chain_.NextLeader();
     Proposal p;
     p.block = BftChain::ConsensusBlockOf(ledger, chain_.tip_qc(), leader);
     p.signature = chain_.net().validator_keys[leader].Sign(
@@ -124,7 +125,7 @@ class ValidatorCoreTest : public ::testing::Test {
     s.high_qc = chain_.tip_qc();
     s.one_chain_round = s.high_qc.round;
     s.last_voted_round = s.high_qc.round;
-    s.preferred_round = s.high_qc.round == 0 ? 0 : s.high_qc.round - 1;
+    s.preferred_round = chain_.committed().empty() ? 0 : chain_.committed().back().qc.round;
     return s;
   }
 
@@ -485,6 +486,119 @@ TEST_F(ValidatorCoreTest, LostSafetyStateDoesNotVoteForValidProposalAfterStart) 
   EXPECT_EQ(core_->engine().drops_total(), 0u);
   EXPECT_EQ(core_->stats().payloads_refused, 0u);
   EXPECT_FALSE(core_->halted());
+}
+
+// --- The leader schedule after a restart ---------------------------------------------------
+
+// The leader schedule reads the last 2n = 8 rounds of the chain, further back than the
+// committed tip. On the chain of rounds 1..14 (block h proposed by h % 4, QCs signed by 0, 1
+// and 2), validator 3 was last seen proposing round 11, inside the window [7, 14] of the tip:
+// every validator is eligible, and round 15 is validator 3's. A validator restarted from its
+// store must read the blocks below the tip to see that (Started.history); from the tip alone
+// it would call validator 3 absent and expect validator 0 to lead round 15, refusing the
+// real leader's proposal and sending its votes to the wrong validator.
+TEST_F(ValidatorCoreTest, RestartedValidatorFollowsTheSameLeaderScheduleAsItsPeers) {
+  for (int i = 0; i < 14; ++i) chain_.CommitNext();
+  StoreSafetyState(SafetyAfterHead());  // round 15 next
+  MakeCore(1);
+  ASSERT_TRUE(core_->Start().ok());
+  ASSERT_EQ(core_->engine().current_round(), 15u);
+
+  // What its peers, which followed the whole chain, compute: the schedule over every block.
+  std::vector<consensus::ChainActivity> chain;
+  for (auto it = chain_.committed().rbegin(); it != chain_.committed().rend(); ++it) {
+    chain.push_back(consensus::ChainActivity::Of(*it));
+  }
+  chain.push_back(consensus::ChainActivity::Of(consensus::ConsensusGenesis(genesis())));
+  const consensus::LeaderSchedule schedule(consensus::ValidatorSet::Equal(4), {});
+  const consensus::Schedule peers = schedule.Compute(chain);
+  ASSERT_TRUE(peers.skipped.empty());
+  ASSERT_EQ(peers.window_first, 7u);
+  ASSERT_EQ(schedule.Leader(15, peers), 3u);
+
+  const std::optional<consensus::Schedule> restarted = core_->stats().leader_schedule;
+  ASSERT_TRUE(restarted.has_value());
+  EXPECT_EQ(restarted->anchor_round, 14u);
+  EXPECT_EQ(restarted->window_first, peers.window_first);
+  EXPECT_EQ(restarted->eligible, peers.eligible);
+  EXPECT_TRUE(restarted->skipped.empty());
+  EXPECT_FALSE(core_->stats().leader_probation);
+  EXPECT_EQ(core_->engine().LeaderAfter(chain_.committed().back().ComputeId(), 15),
+            std::optional<consensus::ValidatorIndex>(3));
+
+  // Validator 0 proposing round 15 (the leader the tip alone would give) is not the leader.
+  Proposal impostor;
+  impostor.block = BftChain::ConsensusBlockOf(chain_.NextLedgerBlock({}, 0), chain_.tip_qc(), 0);
+  impostor.signature = chain_.net().validator_keys[0].Sign(
+      consensus::ProposalSigningBytesOf(genesis_id(), impostor));
+  core_->OnMessage(0, consensus::EncodeMessage(impostor));
+  EXPECT_EQ(core_->engine().drops(consensus::DropReason::kNotLeader), 1u);
+  EXPECT_TRUE(Votes().empty());
+
+  // Validator 3's proposal gets its vote, sent to the leader of round 16 (validator 0).
+  const Proposal p = LeaderProposal();
+  ASSERT_EQ(p.block.proposer, 3u);
+  core_->OnMessage(3, consensus::EncodeMessage(p));
+  const std::vector<Vote> votes = Votes();
+  ASSERT_EQ(votes.size(), 1u);
+  EXPECT_EQ(votes[0].round, 15u);
+  EXPECT_EQ(votes[0].block_id, p.block.ComputeId());
+  EXPECT_EQ(transport_.Recipients(), std::vector<size_t>{0});
+  EXPECT_EQ(core_->engine().drops_total(), 1u);
+  EXPECT_FALSE(core_->halted());
+}
+
+// Validator 3 goes down after proposing round 3. The others time out in its rounds (and lose
+// the block before each, whose votes went to it) until the chain of the last 8 rounds shows
+// it absent: from round 12 on the schedule skips it, and validators 0, 1 and 2 lead in turn.
+// Restarted at height 10 (round 14), validator 0 reads the skip from its store, with the
+// round validator 3 was last seen in: height 3, the lowest of the 7 committed blocks below
+// the tip that Start hands the engine (from the tip alone it would know no round for it).
+TEST_F(ValidatorCoreTest, RestartedValidatorReportsTheValidatorItsScheduleSkips) {
+  for (int i = 0; i < 3; ++i) chain_.CommitNext();
+  chain_.LeaveOut(3);
+  while (chain_.store().Height() < 10) chain_.CommitNext();
+  std::vector<Round> rounds;
+  for (const consensus::Block& b : chain_.committed()) rounds.push_back(b.round);
+  ASSERT_EQ(rounds, (std::vector<Round>{1, 2, 3, 4, 5, 8, 9, 12, 13, 14}));
+  StoreSafetyState(SafetyAfterHead());
+  MakeCore(0);
+  ASSERT_TRUE(core_->Start().ok());
+  ASSERT_EQ(core_->engine().current_round(), 15u);
+
+  const ValidatorCore::Stats stats = core_->stats();
+  ASSERT_TRUE(stats.leader_schedule.has_value());
+  const consensus::Schedule& schedule = *stats.leader_schedule;
+  EXPECT_EQ(schedule.anchor_round, 14u);
+  EXPECT_EQ(schedule.window_first, 7u);
+  EXPECT_EQ(schedule.eligible, (std::vector<consensus::ValidatorIndex>{0, 1, 2}));
+  ASSERT_EQ(schedule.skipped.size(), 1u);
+  EXPECT_EQ(schedule.skipped[0].validator, 3u);
+  EXPECT_EQ(schedule.skipped[0].last_seen, 3u);
+  EXPECT_FALSE(stats.leader_probation);
+
+  // Round 15 is validator 0's (15 % 3 eligible), as its peers compute: it proposes.
+  ASSERT_EQ(chain_.NextRound(), 15u);
+  ASSERT_EQ(chain_.NextLeader(), 0u);
+  clock_.Advance(static_cast<int64_t>(options_.batch.idle_block_interval_ms));
+  core_->OnTick();
+  const std::vector<Proposal> proposals = Proposals();
+  ASSERT_EQ(proposals.size(), 1u);
+  EXPECT_EQ(proposals[0].block.round, 15u);
+  EXPECT_EQ(proposals[0].block.proposer, 0u);
+  EXPECT_EQ(proposals[0].block.qc, chain_.tip_qc());
+}
+
+// A committed block below the tip that the schedule needs but that does not read back is
+// the node's own damage: Start refuses (DATA_LOSS) rather than run with a schedule of its own.
+TEST_F(ValidatorCoreTest, CommittedBlockBelowTipWithoutCertificateMakesStartDataLoss) {
+  chain_.CommitNext();
+  DecodedBlock uncertified = chain_.NextLedgerBlock();  // height 2: no certificate
+  chain_.CommitLedgerBlock(uncertified);
+  chain_.CommitNext();
+  MakeCore(0);
+  ExpectStatus(core_->Start(), Code::kDataLoss, "committed block 2");
+  EXPECT_TRUE(SentNothing());
 }
 
 }  // namespace

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "ledger/hash.h"
 
 namespace tadori::cli {
@@ -124,6 +128,102 @@ TEST(RenderTest, StatusJsonCarriesTheNetworkFields) {
   ASSERT_EQ(parsed.at("peers").size(), 1u);
   EXPECT_EQ(parsed.at("peers")[0].at("address"), "n1:7060");
   EXPECT_EQ(parsed.at("peers")[0].at("connected"), false);
+}
+
+// A network node whose leader schedule skips two validators: one line each, naming the
+// validator and its organisation, the reason and when it was last seen.
+TEST(RenderTest, StatusListsTheValidatorsTheLeaderScheduleSkipsWithTheReason) {
+  v1::StatusResponse s;
+  s.set_mode("bft");
+  s.set_round(136);
+  for (const auto& [id, org] :
+       std::vector<std::pair<std::string, std::string>>{{"validator-0", "kyushu-farm"},
+                                                        {"validator-1", "kyushu-packer"},
+                                                        {"validator-2", "kyushu-shipping"}}) {
+    v1::ValidatorStatus* v = s.add_validators();
+    v->set_id(id);
+    v->set_org_id(org);
+  }
+  v1::LeaderScheduleStatus* schedule = s.mutable_leader_schedule();
+  schedule->set_window_first_round(120);
+  schedule->set_window_last_round(135);
+  v1::SkippedLeader* skipped = schedule->add_skipped();
+  skipped->set_validator_id("validator-0");
+  skipped->set_last_seen_round(98);
+  skipped->set_reason("no proposal or QC signature in rounds 120..135");
+  skipped = schedule->add_skipped();
+  skipped->set_validator_id("validator-2");
+  skipped->set_reason("no proposal or QC signature in rounds 120..135");
+  const std::string out = RenderStatus(s);
+  EXPECT_NE(out.find("leader schedule: skips validator-0 (org kyushu-farm): no proposal or QC "
+                     "signature in rounds 120..135 (last seen round 98)\n"
+                     "leader schedule: skips validator-2 (org kyushu-shipping): no proposal or QC "
+                     "signature in rounds 120..135 (not seen in any block read)\n"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("validator-1 (org"), std::string::npos) << out;
+  EXPECT_EQ(out.find("every validator takes its turn"), std::string::npos) << out;
+  EXPECT_EQ(out.find("probation"), std::string::npos) << out;
+}
+
+TEST(RenderTest, StatusSaysEveryValidatorLeadsWhenTheScheduleSkipsNone) {
+  v1::StatusResponse s;
+  s.set_mode("bft");
+  s.mutable_leader_schedule()->set_window_last_round(7);
+  const std::string out = RenderStatus(s);
+  EXPECT_NE(out.find("leader schedule: every validator takes its turn\n"), std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("skips"), std::string::npos) << out;
+}
+
+// In a probation rotation the skipped validators lead too: the status says so beside them.
+TEST(RenderTest, StatusSaysWhenTheRoundIsInAProbationRotation) {
+  v1::StatusResponse s;
+  s.set_mode("bft");
+  s.set_round(4093);
+  v1::LeaderScheduleStatus* schedule = s.mutable_leader_schedule();
+  schedule->set_probation(true);
+  v1::SkippedLeader* skipped = schedule->add_skipped();
+  skipped->set_validator_id("validator-3");
+  skipped->set_last_seen_round(4000);
+  skipped->set_reason("no proposal or QC signature in rounds 4084..4092");
+  const std::string out = RenderStatus(s);
+  EXPECT_NE(out.find("leader schedule: round 4093 is in a probation rotation"), std::string::npos)
+      << out;
+  // No organisation known for it (not in the validators list): just the id.
+  EXPECT_NE(out.find("leader schedule: skips validator-3: no proposal or QC signature in rounds "
+                     "4084..4092 (last seen round 4000)\n"),
+            std::string::npos)
+      << out;
+}
+
+// A network node that does not know its schedule yet says so; a dev node has none at all.
+TEST(RenderTest, StatusWithoutALeaderScheduleSaysSoOnANetworkOnly) {
+  v1::StatusResponse s;
+  s.set_mode("bft");
+  EXPECT_NE(RenderStatus(s).find("leader schedule: not known yet"), std::string::npos);
+  s.set_mode("dev");
+  EXPECT_EQ(RenderStatus(s).find("leader schedule"), std::string::npos);
+}
+
+TEST(RenderTest, StatusJsonCarriesTheLeaderSchedule) {
+  v1::StatusResponse s;
+  v1::LeaderScheduleStatus* schedule = s.mutable_leader_schedule();
+  schedule->set_window_first_round(120);
+  schedule->set_window_last_round(135);
+  v1::SkippedLeader* skipped = schedule->add_skipped();
+  skipped->set_validator_id("validator-0");
+  skipped->set_last_seen_round(98);
+  skipped->set_reason("no proposal or QC signature in rounds 120..135");
+  const auto parsed = nlohmann::json::parse(ToJson(s));
+  const auto& out = parsed.at("leaderSchedule");
+  EXPECT_EQ(out.at("windowFirstRound"), "120");
+  EXPECT_EQ(out.at("windowLastRound"), "135");
+  EXPECT_EQ(out.at("probation"), false);
+  ASSERT_EQ(out.at("skipped").size(), 1u);
+  EXPECT_EQ(out.at("skipped")[0].at("validatorId"), "validator-0");
+  EXPECT_EQ(out.at("skipped")[0].at("lastSeenRound"), "98");
+  EXPECT_EQ(out.at("skipped")[0].at("reason"), "no proposal or QC signature in rounds 120..135");
 }
 
 TEST(RenderTest, JsonIsOneValidLineWithDefaults) {
