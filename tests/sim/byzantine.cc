@@ -61,8 +61,16 @@ void ByzantineBehaviour::VoteFor(size_t instance, const Block& block) {
   v.voter = net_.IdOf(instance);
   v.signature =
       net_.SignerOf(instance).Sign(VoteSigningBytes(net_.genesis_id(), v.block_id, v.round));
-  ValidatorIndex next = net_.validators().Leader(v.round + 1);
-  if (next != v.voter) net_.Transmit(instance, next, EncodeMessage(v));
+  // The next leader depends on the chain ending at the block voted for. A double voter
+  // mostly votes for blocks its engine has not taken in (a proposal it has only just seen,
+  // its own twin block); not knowing the leader then, it sends the vote to everyone, so it
+  // surely reaches whoever leads. Validators that know the block drop it unless they lead.
+  const std::optional<ValidatorIndex> next = net_.LeaderAfter(instance, v.block_id, v.round + 1);
+  if (next) {
+    if (*next != v.voter) net_.Transmit(instance, *next, EncodeMessage(v));
+    return;
+  }
+  SendAll(instance, std::nullopt, EncodeMessage(v));
 }
 
 void ByzantineBehaviour::Equivocate(size_t instance, const Proposal& p) {

@@ -41,6 +41,11 @@ class ByzantineNetwork {
   // A block in the instance's own engine tree, or nullptr.
   virtual const consensus::Block* FindBlock(size_t instance,
                                             const consensus::BlockId& id) const = 0;
+  // The leader of `round` on the chain ending at `anchor` as the instance's own engine
+  // reads it (Engine::LeaderAfter); nullopt when its engine does not hold `anchor`.
+  virtual std::optional<consensus::ValidatorIndex> LeaderAfter(size_t instance,
+                                                               const consensus::BlockId& anchor,
+                                                               consensus::Round round) const = 0;
   virtual Bytes MakePayload(size_t instance, consensus::Round round, bool valid, Hash& digest) = 0;
 };
 

@@ -21,19 +21,15 @@ class EngineTest : public ::testing::Test {
   static constexpr ValidatorIndex kSelf = 3;
   void SetUp() override {
     engine_ = v_.MakeEngine(kSelf);
-    Actions a = engine_->Step(Started{SafetyState::Initial(v_.genesis_id), v_.genesis, {}});
+    Actions a =
+        engine_->Step(Started{SafetyState::Initial(v_.genesis_id), v_.genesis, {}, false, {}});
     ASSERT_EQ(engine_->current_round(), 1u);
     ASSERT_EQ(Find<SetTimer>(a).size(), 1u);
   }
 
   // Delivers a proposal and answers the payload check; returns all actions.
   Actions Deliver(const Proposal& p, bool valid = true) {
-    Actions a = engine_->Step(Receive(p.block.proposer, p));
-    auto checks = Find<ValidatePayload>(a);
-    if (checks.empty()) return a;
-    Actions b = engine_->Step(PayloadChecked{checks.front()->block_id, valid});
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
+    return testing::DeliverProposal(*engine_, p, valid);
   }
 
   testing::Validators v_;
@@ -80,7 +76,7 @@ TEST_F(EngineTest, RefusesToVoteTwiceInOneRound) {
 
 TEST_F(EngineTest, PlantedBugVotesTwice) {
   engine_ = v_.MakeEngine(kSelf, PlantedBug::kVoteTwiceInRound);
-  (void)engine_->Step(Started{SafetyState::Initial(v_.genesis_id), v_.genesis, {}});
+  (void)engine_->Step(Started{SafetyState::Initial(v_.genesis_id), v_.genesis, {}, false, {}});
   Block b1 = v_.MakeBlock(1, v_.genesis, GenesisQc(v_.genesis_id), "first");
   Block b1x = v_.MakeBlock(1, v_.genesis, GenesisQc(v_.genesis_id), "second");
   EXPECT_EQ(SentVotes(Deliver(v_.Propose(b1))).size(), 1u);
@@ -116,7 +112,7 @@ TEST_F(EngineTest, RestartFromPersistedStateDoesNotVoteAgain) {
   SafetyState persisted = Find<PersistSafety>(a).front()->safety;
   // Crash, then restart from the persisted state, and see a different round-1 block.
   engine_ = v_.MakeEngine(kSelf);
-  (void)engine_->Step(Started{persisted, v_.genesis, {}});
+  (void)engine_->Step(Started{persisted, v_.genesis, {}, false, {}});
   Block b1x = v_.MakeBlock(1, v_.genesis, GenesisQc(v_.genesis_id), "second");
   EXPECT_TRUE(SentVotes(Deliver(v_.Propose(b1x))).empty());
 }
@@ -230,7 +226,7 @@ TEST_F(EngineTest, TcProposalMustExtendTheHighestQcInTheTc) {
 
 TEST_F(EngineTest, NextLeaderAggregatesVotesIntoQc) {
   engine_ = v_.MakeEngine(2);  // leads round 2, so collects round-1 votes
-  (void)engine_->Step(Started{SafetyState::Initial(v_.genesis_id), v_.genesis, {}});
+  (void)engine_->Step(Started{SafetyState::Initial(v_.genesis_id), v_.genesis, {}, false, {}});
   Block b1 = v_.MakeBlock(1, v_.genesis, GenesisQc(v_.genesis_id));
   Deliver(v_.Propose(b1));  // its own vote goes to itself
   EXPECT_EQ(engine_->current_round(), 1u);
@@ -358,7 +354,7 @@ TEST_F(EngineTest, ProposalWithItsTimeoutCertificateStrippedIsRefused) {
 
 TEST_F(EngineTest, ValidatorThatLostItsSafetyStateVotesOnlyAfterTheNetworkMovesOn) {
   engine_ = v_.MakeEngine(kSelf);
-  (void)engine_->Step(Started{SafetyState::Initial(v_.genesis_id), v_.genesis, {}, true});
+  (void)engine_->Step(Started{SafetyState::Initial(v_.genesis_id), v_.genesis, {}, true, {}});
   static_assert(kRecoveryRounds == 1);
   // Rounds 1 and 2 carry certificates up to round 1 only: heard first is round 0 (the genesis
   // QC in b1), so the wait ends with a certificate for round 1 or above.
@@ -391,7 +387,7 @@ TEST_F(EngineTest, RestartCommitsWhatItsKeptBlocksProve) {
   safety.high_qc = v_.Certify(b2);
   safety.one_chain_round = 2;
   engine_ = v_.MakeEngine(kSelf);
-  Actions a = engine_->Step(Started{safety, v_.genesis, {b3, b1, b2}});
+  Actions a = engine_->Step(Started{safety, v_.genesis, {b3, b1, b2}, false, {}});
   const auto commits = Find<Commit>(a);
   ASSERT_EQ(commits.size(), 1u);
   ASSERT_EQ(commits.front()->blocks.size(), 1u);

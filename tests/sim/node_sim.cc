@@ -74,6 +74,9 @@ FaultParams ParamsFor(FaultMix mix) {
       return {10, 10, 50, false, 4, 200};
     case FaultMix::kChaos:
       return {50, 30, 300, true, 2, 200};
+    case FaultMix::kCrashed:  // the engine simulator's mixes; tadori-sim refuses them here
+    case FaultMix::kSlow:
+      break;
   }
   return {};
 }
@@ -187,6 +190,12 @@ class NodeSimulation final : public ByzantineNetwork {
     const SimNode& n = nodes_[instance];
     return n.core ? n.core->engine().FindBlock(id) : nullptr;
   }
+  std::optional<consensus::ValidatorIndex> LeaderAfter(size_t instance,
+                                                       const consensus::BlockId& anchor,
+                                                       consensus::Round round) const override {
+    const SimNode& n = nodes_[instance];
+    return n.core ? n.core->engine().LeaderAfter(anchor, round) : std::nullopt;
+  }
   Bytes MakePayload(size_t instance, consensus::Round round, bool valid, Hash& digest) override;
 
  private:
@@ -278,7 +287,7 @@ NodeSimulation::NodeSimulation(const NodeSimOptions& options, std::ostream* trac
   // Every derived choice is drawn whether or not an option overrides it, so the replay line
   // (options spelled out) consumes the same random stream.
   const size_t derived_nodes = setup.Range(4, 7);
-  const auto derived_mix = static_cast<FaultMix>(setup.Below(kFaultMixCount));
+  const auto derived_mix = static_cast<FaultMix>(setup.Below(kSeedDerivedMixCount));
   const uint64_t byzantine_draw = setup.Next();
   n_ = options.nodes != 0 ? options.nodes : derived_nodes;
   TADORI_CHECK(n_ >= 4 && n_ <= 16);

@@ -14,14 +14,16 @@ std::string_view PlantedBugName(PlantedBug bug) {
       return "sync-by-parent-link";
     case PlantedBug::kUncheckedResultClaim:
       return "unchecked-result-claim";
+    case PlantedBug::kLeaderFromCommittedTip:
+      return "leader-from-tip";
   }
   return "unknown";
 }
 
 std::optional<PlantedBug> ParsePlantedBug(std::string_view name) {
-  for (PlantedBug b :
-       {PlantedBug::kNone, PlantedBug::kVoteTwiceInRound, PlantedBug::kCommitOnOneChain,
-        PlantedBug::kSyncByParentLink, PlantedBug::kUncheckedResultClaim}) {
+  for (PlantedBug b : {PlantedBug::kNone, PlantedBug::kVoteTwiceInRound,
+                       PlantedBug::kCommitOnOneChain, PlantedBug::kSyncByParentLink,
+                       PlantedBug::kUncheckedResultClaim, PlantedBug::kLeaderFromCommittedTip}) {
     if (PlantedBugName(b) == name) return b;
   }
   return std::nullopt;
@@ -40,6 +42,9 @@ class PlantedBugEngine final : public consensus::Engine {
   bool CommitsOnOneChain() const override { return bug_ == PlantedBug::kCommitOnOneChain; }
   bool CertifiesSyncBlocksByParentLink() const override {
     return bug_ == PlantedBug::kSyncByParentLink;
+  }
+  bool SchedulesFromCommittedTip() const override {
+    return bug_ == PlantedBug::kLeaderFromCommittedTip;
   }
 
  private:

@@ -1,6 +1,7 @@
 // Planted bugs: deliberately broken safety rules that prove the simulator's checks can fail.
 // They exist only here, in the simulator's library; the engine that tadorid links has the
-// two seams (Engine::MayVoteAgainInRound, Engine::CommitsOnOneChain) and keeps the rules.
+// seams (Engine::MayVoteAgainInRound, CommitsOnOneChain, CertifiesSyncBlocksByParentLink,
+// SchedulesFromCommittedTip) and keeps the rules.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,9 @@ enum class PlantedBug : uint8_t {
   // Whole-validator bugs (tests/sim/node_sim.h):
   kSyncByParentLink = 3,      // a synced block counts as certified when the next one names it
   kUncheckedResultClaim = 4,  // a result claim above this node's execution is not checked
+  // Reads the leader schedule from the node's committed tip instead of the chain a proposal
+  // or vote is about, so validators that committed different heights pick different leaders.
+  kLeaderFromCommittedTip = 5,
 };
 
 std::string_view PlantedBugName(PlantedBug bug);

@@ -4,8 +4,11 @@
 //   tadori-sim [--whole] --seeds N --first-seed S [--nodes n] [--byzantine f] [--mix m]
 //   tadori-sim [--whole] --seed S --trace [same options as printed in a failure's replay line]
 // Ends with one summary line containing "seeds: N" and "violations: K"; exits 1 when K > 0.
+// For the crashed and slow mixes the summary also gives the longest commit stall measured
+// under the stall bound (tests/sim/simulator.h) over all seeds.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -25,6 +28,8 @@ int main(int argc, char** argv) {
   bool twins = false;
   std::string mix_name;
   std::string bug_name = "none";
+  std::string rotation_name = "reputation";
+  uint64_t probation_cycles = 0;
   uint64_t safety_ms = SimOptions{}.safety_phase_ms;
   uint64_t liveness_ms = SimOptions{}.liveness_phase_ms;
   app.add_option("--seeds", seeds, "number of seeds to run")->check(CLI::Range(1, 100'000'000));
@@ -36,9 +41,17 @@ int main(int argc, char** argv) {
   app.add_option("--byzantine", byzantine, "Byzantine validators, capped at f (default: seed)")
       ->check(CLI::Range(0, 21));
   app.add_flag("--twins", twins, "one identity runs as two honest instances (the f faulty)");
-  app.add_option("--mix", mix_name, "calm|lossy|partitions|crashes|chaos (default: seed)");
+  app.add_option("--mix", mix_name,
+                 "calm|lossy|partitions|crashes|chaos (default: seed), or crashed|slow");
   app.add_option("--planted-bug", bug_name,
-                 "none|vote-twice|commit-one-chain|sync-by-parent-link|unchecked-result-claim");
+                 "none|vote-twice|commit-one-chain|sync-by-parent-link|unchecked-result-claim|"
+                 "leader-from-tip");
+  app.add_option("--leader-schedule", rotation_name,
+                 "reputation (shipped) | round-robin (every rotation probation: the baseline "
+                 "the stall bound must catch)");
+  app.add_option("--probation-cycles", probation_cycles,
+                 "one probation rotation in this many, for the engines and the stall bound "
+                 "(default: the shipped value)");
   app.add_option("--safety-ms", safety_ms, "simulated length of the fault phase");
   app.add_option("--liveness-ms", liveness_ms, "bound on commits after GST");
   bool whole = false;
@@ -61,7 +74,21 @@ int main(int argc, char** argv) {
       std::cerr << "unknown --mix " << mix_name << "\n";
       return 2;
     }
+    if (whole && (*base.mix == tadori::sim::FaultMix::kCrashed ||
+                  *base.mix == tadori::sim::FaultMix::kSlow)) {
+      std::cerr << "--mix " << mix_name << " is the engine simulator's only (not --whole)\n";
+      return 2;
+    }
   }
+  auto rotation = tadori::sim::ParseLeaderRotation(rotation_name);
+  if (!rotation ||
+      (whole && (*rotation != tadori::sim::LeaderRotation::kReputation || probation_cycles != 0))) {
+    std::cerr << "bad --leader-schedule " << rotation_name
+              << " (--leader-schedule and --probation-cycles are not for --whole)\n";
+    return 2;
+  }
+  base.leader_rotation = *rotation;
+  base.probation_cycles = probation_cycles;
   auto bug = tadori::sim::ParsePlantedBug(bug_name);
   if (!bug) {
     std::cerr << "unknown --planted-bug " << bug_name << "\n";
@@ -76,6 +103,8 @@ int main(int argc, char** argv) {
   auto started = std::chrono::steady_clock::now();
   uint64_t violations = 0;
   uint64_t commits = 0;
+  uint64_t stall_measured = 0;
+  uint64_t longest_stall_ms = 0;
   std::ostream* trace_to = trace && single_seed ? &std::cout : nullptr;
   // Counts one seed's result, printing a failure's replay line (or, for one seed, `detail`).
   auto tally = [&](uint64_t s, const auto& r, const std::string& detail) {
@@ -110,18 +139,34 @@ int main(int argc, char** argv) {
       SimOptions options = base;
       options.seed = s;
       const auto r = tadori::sim::RunSimulation(options, trace_to);
+      if (r.stall_measured) {
+        ++stall_measured;
+        longest_stall_ms = std::max(longest_stall_ms, r.longest_stall_ms);
+      }
+      std::string faults;
+      if (r.crashed != 0) faults += " crashed " + std::to_string(r.crashed);
+      if (r.slow != 0) faults += " slow " + std::to_string(r.slow);
+      if (r.stall_measured) {
+        faults += " longest stall " + std::to_string(r.longest_stall_ms) + "ms (excused " +
+                  std::to_string(r.excused_stalls) + ")";
+      }
       tally(s, r,
-            " max round " + std::to_string(r.max_round) + " messages " +
+            faults + " max round " + std::to_string(r.max_round) + " messages " +
                 std::to_string(r.messages) + " engine drops " +
                 std::to_string(r.dropped_by_engines));
     }
   }
   double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::string stalls;
+  if (stall_measured != 0) {
+    stalls = " stall-measured: " + std::to_string(stall_measured) +
+             " longest-stall: " + std::to_string(longest_stall_ms) + "ms";
+  }
   std::printf(
       "tadori-sim%s summary: seeds: %llu violations: %llu first-seed: %llu "
-      "honest-commits: %llu wall: %.1fs\n",
+      "honest-commits: %llu wall: %.1fs%s\n",
       whole ? " --whole" : "", static_cast<unsigned long long>(seeds),
       static_cast<unsigned long long>(violations), static_cast<unsigned long long>(first_seed),
-      static_cast<unsigned long long>(commits), wall_s);
+      static_cast<unsigned long long>(commits), wall_s, stalls.c_str());
   return violations > 0 ? 1 : 0;
 }

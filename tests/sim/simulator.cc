@@ -28,6 +28,10 @@ std::string_view FaultMixName(FaultMix mix) {
       return "crashes";
     case FaultMix::kChaos:
       return "chaos";
+    case FaultMix::kCrashed:
+      return "crashed";
+    case FaultMix::kSlow:
+      return "slow";
   }
   return "unknown";
 }
@@ -39,12 +43,33 @@ std::optional<FaultMix> ParseFaultMix(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view LeaderRotationName(LeaderRotation rotation) {
+  switch (rotation) {
+    case LeaderRotation::kReputation:
+      return "reputation";
+    case LeaderRotation::kRoundRobin:
+      return "round-robin";
+  }
+  return "unknown";
+}
+
+std::optional<LeaderRotation> ParseLeaderRotation(std::string_view name) {
+  for (LeaderRotation r : {LeaderRotation::kReputation, LeaderRotation::kRoundRobin}) {
+    if (LeaderRotationName(r) == name) return r;
+  }
+  return std::nullopt;
+}
+
 std::string SimResult::ReplayCommand() const {
   std::ostringstream s;
   s << "tadori-sim --seed " << seed << " --nodes " << nodes << " --byzantine " << byzantine
     << " --mix " << FaultMixName(mix);
   if (twins) s << " --twins";
   if (planted_bug != PlantedBug::kNone) s << " --planted-bug " << PlantedBugName(planted_bug);
+  if (leader_rotation != LeaderRotation::kReputation) {
+    s << " --leader-schedule " << LeaderRotationName(leader_rotation);
+  }
+  if (probation_cycles != 0) s << " --probation-cycles " << probation_cycles;
   if (!check_votes) s << " --no-vote-check";
   s << " --trace";
   return s.str();
@@ -61,6 +86,8 @@ struct MixParams {
   bool crashes = false;
   bool skew = false;
   uint32_t crash_after_persist_per_mille = 0;
+  bool down_for_good = false;  // 1..f validators never start
+  bool slow = false;           // 1..f validators with a large extra latency, for good
 };
 
 MixParams ParamsFor(FaultMix mix) {
@@ -75,6 +102,10 @@ MixParams ParamsFor(FaultMix mix) {
       return {10, 10, 10, 1000, false, true, true, 40};
     case FaultMix::kChaos:
       return {80, 50, 30, 2500, true, true, true, 20};
+    case FaultMix::kCrashed:
+      return {10, 10, 10, 1000, false, false, true, 0, true, false};
+    case FaultMix::kSlow:
+      return {10, 10, 10, 1000, false, false, true, 0, false, true};
   }
   return {};
 }
@@ -97,6 +128,8 @@ struct Instance {
   int group = 0;                     // partition side
   uint64_t rate_ppm = 1'000'000;     // this node's timer clock rate
   uint64_t restarts = 0;
+  bool down_for_good = false;     // crashed mix: never runs
+  uint64_t extra_latency_ms = 0;  // slow mix: added to every message it sends or receives
 };
 
 class Store final : public Engine::CommittedBlocks {
@@ -120,6 +153,7 @@ struct SimEvent {
     kHeal,
     kFaultTick,
     kGst,
+    kStallMeasureEnd,
   };
   uint64_t time_ms = 0;
   uint64_t seq = 0;
@@ -156,6 +190,11 @@ class Simulation final : public ByzantineNetwork {
     const Instance& inst = instances_[instance];
     return inst.engine ? inst.engine->FindBlock(id) : nullptr;
   }
+  std::optional<ValidatorIndex> LeaderAfter(size_t instance, const BlockId& anchor,
+                                            Round round) const override {
+    const Instance& inst = instances_[instance];
+    return inst.engine ? inst.engine->LeaderAfter(anchor, round) : std::nullopt;
+  }
   Bytes MakePayload(size_t instance, Round round, bool valid, Hash& digest) override;
 
  private:
@@ -174,6 +213,21 @@ class Simulation final : public ByzantineNetwork {
   uint64_t SampleDelayMs();
   void Violation(std::string what);
   bool Honest(size_t i) const { return instances_[i].role == Role::kHonest; }
+  // Honest and running after GST: the validators the liveness check is about.
+  bool Counted(size_t i) const { return Honest(i) && !instances_[i].down_for_good; }
+  bool HonestIdentity(ValidatorIndex v) const;
+  // The schedule config of the engine that ships (probation_cycles as the options say).
+  LeaderScheduleConfig ShippedScheduleConfig() const {
+    LeaderScheduleConfig config;
+    if (options_.probation_cycles != 0) config.probation_cycles = options_.probation_cycles;
+    return config;
+  }
+  // The commit-stall bound (simulator.h).
+  Round RoundFrontier() const;
+  void AfterHonestStep(size_t i);
+  void OnFrontierCommit();
+  void EndStall(uint64_t end_ms);
+  void EndStallMeasurement();
   void Trace(size_t i, const std::string& line);
   std::string Describe(const Bytes& bytes) const;
 
@@ -203,6 +257,17 @@ class Simulation final : public ByzantineNetwork {
   std::vector<BlockId> agreed_;  // the block every honest node committed at each height
   std::map<std::pair<ValidatorIndex, Round>, BlockId> honest_votes_;
   std::unique_ptr<ByzantineBehaviour> byzantine_logic_;
+  // The commit-stall bound (simulator.h): whether it applies to this run, the shipped
+  // schedule whose probation rotations excuse a stall, and the measurement's state.
+  bool stall_bound_ = false;
+  consensus::LeaderSchedule reference_schedule_;
+  Round settle_round_ = 0;  // set at GST: the round frontier that ends settling
+  bool measuring_ = false;  // settled, and the measurement has not ended
+  bool stall_measured_ = false;
+  uint64_t measure_end_ms_ = 0;
+  uint64_t frontier_height_ = 0;  // highest height an honest validator committed
+  uint64_t stall_start_ms_ = 0;
+  Round stall_start_round_ = 0;
   SimResult result_;
 };
 
@@ -211,13 +276,14 @@ Simulation::Simulation(const SimOptions& options, std::ostream* trace)
       trace_(trace),
       rng_(options.seed),
       payload_rng_(0),
-      validators_(ValidatorSet::Equal(4)) {
+      validators_(ValidatorSet::Equal(4)),
+      reference_schedule_(ValidatorSet::Equal(4), LeaderScheduleConfig{}) {
   Prng setup = rng_.Fork();
   payload_rng_ = rng_.Fork();
   // Every derived choice is drawn whether or not an option overrides it, so that a run
   // with the options spelled out (the replay line) consumes the same random stream.
   size_t derived_nodes = setup.Range(4, 10);
-  auto derived_mix = static_cast<FaultMix>(setup.Below(kFaultMixCount));
+  auto derived_mix = static_cast<FaultMix>(setup.Below(kSeedDerivedMixCount));
   uint64_t byzantine_draw = setup.Next();
   n_ = options.nodes != 0 ? options.nodes : derived_nodes;
   TADORI_CHECK(n_ >= 4 && n_ <= kValidatorCountMax);
@@ -229,6 +295,8 @@ Simulation::Simulation(const SimOptions& options, std::ostream* trace)
     byzantine_ = 0;
   } else if (options.byzantine >= 0) {
     byzantine_ = std::min<size_t>(static_cast<size_t>(options.byzantine), f);
+  } else if (params_.down_for_good || params_.slow) {
+    byzantine_ = 0;  // the crashed and slow validators are this mix's faults
   } else {
     byzantine_ = byzantine_draw % (f + 1);
   }
@@ -269,6 +337,30 @@ Simulation::Simulation(const SimOptions& options, std::ostream* trace)
   }
   by_identity_.resize(n_);
   for (size_t i = 0; i < instances_.size(); ++i) by_identity_[instances_[i].id].push_back(i);
+  // Crashed and slow validators: honest identities, as many as the f faulty leave room for
+  // (f minus the Byzantine ones and a Twins pair), at least one when there is room. Drawn
+  // after every other setup draw, so the five seed-derived mixes replay as before.
+  if (params_.down_for_good || params_.slow) {
+    const size_t room = f - std::min(f, byzantine_ + (options.twins ? 1 : 0));
+    const size_t count = room == 0 ? 0 : setup.Range(1, room);
+    std::vector<bool> taken(n_, false);
+    for (size_t placed = 0; placed < count;) {
+      const size_t v = setup.Below(n_);
+      if (roles[v] != Role::kHonest || v == twin_id || taken[v]) continue;
+      taken[v] = true;
+      // Each way, so a slow validator's answer to a message is 3-6x the base round timeout
+      // late: too late for a round it leads even after the timeout doubles once.
+      const uint64_t extra = setup.Range(kRoundTimeoutMsBase * 3 / 2, kRoundTimeoutMsBase * 3);
+      for (size_t i : by_identity_[v]) {
+        instances_[i].down_for_good = params_.down_for_good;
+        if (params_.slow) instances_[i].extra_latency_ms = extra;
+      }
+      ++placed;
+    }
+    (params_.down_for_good ? result_.crashed : result_.slow) = count;
+  }
+  reference_schedule_ = LeaderSchedule(validators_, ShippedScheduleConfig());
+  stall_bound_ = (params_.down_for_good || params_.slow) && byzantine_ == 0 && !options.twins;
   agreed_.push_back(genesis_id_);
   byzantine_logic_ = std::make_unique<ByzantineBehaviour>(*this, rng_.Fork());
 
@@ -278,6 +370,8 @@ Simulation::Simulation(const SimOptions& options, std::ostream* trace)
   result_.twins = options.twins;
   result_.mix = mix_;
   result_.planted_bug = options.planted_bug;
+  result_.leader_rotation = options.leader_rotation;
+  result_.probation_cycles = options.probation_cycles;
   result_.check_votes = options.check_votes;
 }
 
@@ -299,7 +393,16 @@ void Simulation::Violation(std::string what) {
 }
 
 SimResult Simulation::Run() {
-  for (size_t i = 0; i < instances_.size(); ++i) StartInstance(i);
+  for (size_t i = 0; i < instances_.size(); ++i) {
+    if (instances_[i].down_for_good) {
+      Trace(i, "down for good");
+      continue;
+    }
+    if (instances_[i].extra_latency_ms != 0) {
+      Trace(i, "slow: +" + std::to_string(instances_[i].extra_latency_ms) + "ms each way");
+    }
+    StartInstance(i);
+  }
   Push(SimEvent{.time_ms = 250, .kind = SimEvent::Kind::kFaultTick});
   Push(SimEvent{.time_ms = options_.safety_phase_ms, .kind = SimEvent::Kind::kGst});
   liveness_deadline_ms_ = options_.safety_phase_ms + options_.liveness_phase_ms;
@@ -347,11 +450,25 @@ SimResult Simulation::Run() {
       case SimEvent::Kind::kGst:
         Gst();
         break;
+      case SimEvent::Kind::kStallMeasureEnd:
+        EndStallMeasurement();
+        break;
+    }
+  }
+  if (!done_ && stall_bound_ && !stall_measured_) {
+    if (measuring_) {
+      // The deadline came first: the stall still open counts up to it.
+      EndStall(liveness_deadline_ms_);
+    } else {
+      Violation("liveness: the round frontier did not pass round " + std::to_string(settle_round_) +
+                " (" + std::to_string(kStallSettleWindows) +
+                " leader-schedule windows after GST) within " +
+                std::to_string(options_.liveness_phase_ms) + "ms after GST");
     }
   }
   if (!done_) {
     for (size_t i = 0; i < instances_.size(); ++i) {
-      if (Honest(i) && instances_[i].committed.size() - 1 < liveness_target_height_) {
+      if (Counted(i) && instances_[i].committed.size() - 1 < liveness_target_height_) {
         Violation("liveness: node " + std::to_string(i) + " at height " +
                   std::to_string(instances_[i].committed.size() - 1) + " did not reach " +
                   std::to_string(liveness_target_height_) + " within " +
@@ -364,7 +481,7 @@ SimResult Simulation::Run() {
   result_.min_honest_height = UINT64_MAX;
   for (size_t i = 0; i < instances_.size(); ++i) {
     const Instance& inst = instances_[i];
-    if (Honest(i)) {
+    if (Counted(i)) {
       result_.min_honest_height =
           std::min<uint64_t>(result_.min_honest_height, inst.committed.size() - 1);
     }
@@ -373,6 +490,7 @@ SimResult Simulation::Run() {
       result_.dropped_by_engines += inst.engine->drops_total();
     }
   }
+  result_.stall_measured = stall_measured_;
   return std::move(result_);
 }
 
@@ -382,15 +500,27 @@ void Simulation::StartInstance(size_t i) {
   config.validators = validators_;
   config.self = inst.id;
   config.genesis_id = genesis_id_;
-  config.round_timeout_ms_base = 400;
+  config.round_timeout_ms_base = kRoundTimeoutMsBase;
   config.round_timeout_ms_max = 6400;
   config.round_timeout_doublings_max = 4;
+  config.leader_schedule = ShippedScheduleConfig();
+  if (options_.leader_rotation == LeaderRotation::kRoundRobin) {
+    // Every rotation a probation rotation: plain round-robin over all validators.
+    config.leader_schedule.probation_cycles = 1;
+  }
   const PlantedBug bug = inst.role == Role::kHonest ? options_.planted_bug : PlantedBug::kNone;
   inst.engine = MakeEngine(config, *inst.signer, *verifier_, bug);
   inst.alive = true;
   Trace(i, "start: last_voted_round=" + std::to_string(inst.persisted.last_voted_round) +
                " committed_height=" + std::to_string(inst.committed.size() - 1));
   Started started{inst.persisted, inst.committed.back(), {}};
+  // The committed blocks below the tip that the leader schedule reads, as a node's store
+  // hands them over.
+  const size_t keep = inst.engine->leader_schedule().history_blocks();
+  const size_t tip = inst.committed.size() - 1;
+  for (size_t h = tip - std::min(tip, keep); h < tip; ++h) {
+    started.history.push_back(inst.committed[h]);
+  }
   for (const auto& [id, block] : inst.pending) started.pending.push_back(block);
   Step(i, started);
 }
@@ -416,6 +546,7 @@ void Simulation::Step(size_t i, const Event& event) {
     return;
   }
   Execute(i, std::move(actions));
+  if (Honest(i)) AfterHonestStep(i);
 }
 
 void Simulation::Execute(size_t i, Actions actions) {
@@ -514,7 +645,9 @@ void Simulation::Transmit(size_t from_instance, ValidatorIndex to, Bytes bytes) 
     if (!after_gst_ && rng_.Chance(params_.loss_per_mille)) continue;
     int copies = rng_.Chance(params_.dup_per_mille) ? 2 : 1;
     for (int c = 0; c < copies; ++c) {
-      SimEvent e{.time_ms = now_ms_ + SampleDelayMs(),
+      const uint64_t delay =
+          SampleDelayMs() + from.extra_latency_ms + instances_[target].extra_latency_ms;
+      SimEvent e{.time_ms = now_ms_ + delay,
                  .kind = SimEvent::Kind::kDeliver,
                  .target = target,
                  .from = from.id};
@@ -554,7 +687,27 @@ void Simulation::Deliver(SimEvent& e) {
   if (inst.role == Role::kByzantine) {
     byzantine_logic_->Incoming(e.target, inst.behaviours, e.bytes);
   }
+  // Leader agreement: an honest validator proposes only in a round it leads on the chain
+  // its block extends, and the schedule is a function of that chain, so another honest
+  // validator must never refuse the proposal as not the leader's.
+  const bool honest_proposal = Honest(e.target) && HonestIdentity(e.from) && !e.bytes.empty() &&
+                               e.bytes[0] == static_cast<uint8_t>(MessageKind::kProposal);
+  const uint64_t not_leader = inst.engine->drops(DropReason::kNotLeader);
+  const size_t target = e.target;
   Step(e.target, MessageReceived{e.from, std::move(e.bytes)});
+  if (honest_proposal && !done_ && instances_[target].alive &&
+      instances_[target].engine->drops(DropReason::kNotLeader) > not_leader) {
+    Violation("leader agreement: honest node " + std::to_string(target) +
+              " refused a proposal of honest validator v" + std::to_string(e.from) +
+              " as not the leader's");
+  }
+}
+
+bool Simulation::HonestIdentity(ValidatorIndex v) const {
+  for (size_t i : by_identity_[v]) {
+    if (!Honest(i)) return false;
+  }
+  return true;
 }
 
 void Simulation::CheckHonestVote(size_t i, const Bytes& bytes) {
@@ -605,12 +758,17 @@ void Simulation::RecordCommit(size_t i, const Commit& commit) {
     inst.committed.push_back(b);
     inst.committed_ids.push_back(id);
   }
-  if (after_gst_) {
+  if (inst.role == Role::kHonest && inst.committed.size() - 1 > frontier_height_) {
+    frontier_height_ = inst.committed.size() - 1;
+    OnFrontierCommit();
+  }
+  if (after_gst_ && !done_) {
     bool all = true;
     for (size_t j = 0; j < instances_.size(); ++j) {
-      if (Honest(j) && instances_[j].committed.size() - 1 < liveness_target_height_) all = false;
+      if (Counted(j) && instances_[j].committed.size() - 1 < liveness_target_height_) all = false;
     }
-    if (all) done_ = true;  // liveness shown; nothing more to learn from this seed
+    // Liveness shown, and the stall bound measured where it applies: nothing more to learn.
+    if (all && (!stall_bound_ || stall_measured_)) done_ = true;
   }
 }
 
@@ -641,13 +799,81 @@ void Simulation::Gst() {
   for (Instance& inst : instances_) inst.group = 0;
   if (trace_ != nullptr) *trace_ << "t=" << now_ms_ << " GST: network heals, crashed restart\n";
   for (size_t i = 0; i < instances_.size(); ++i) {
-    if (!instances_[i].alive) StartInstance(i);
+    if (!instances_[i].alive && !instances_[i].down_for_good) StartInstance(i);
   }
   uint64_t high = 0;
   for (size_t i = 0; i < instances_.size(); ++i) {
     if (Honest(i)) high = std::max<uint64_t>(high, instances_[i].committed.size() - 1);
   }
   liveness_target_height_ = high + kLivenessBlocks;
+  if (stall_bound_) {
+    settle_round_ = RoundFrontier() + kStallSettleWindows * reference_schedule_.window_rounds();
+  }
+}
+
+Round Simulation::RoundFrontier() const {
+  Round frontier = 0;
+  for (size_t i = 0; i < instances_.size(); ++i) {
+    const Instance& inst = instances_[i];
+    if (Honest(i) && inst.alive) frontier = std::max(frontier, inst.engine->current_round());
+  }
+  return frontier;
+}
+
+void Simulation::AfterHonestStep(size_t i) {
+  if (!stall_bound_ || !after_gst_ || measuring_ || stall_measured_ || done_) return;
+  const Instance& inst = instances_[i];
+  if (!inst.alive || inst.engine->current_round() < settle_round_) return;
+  // Settled: measure from here.
+  measuring_ = true;
+  stall_start_ms_ = now_ms_;
+  stall_start_round_ = RoundFrontier();
+  measure_end_ms_ = now_ms_ + kStallMeasureMs;
+  if (trace_ != nullptr) {
+    *trace_ << "t=" << now_ms_ << " stall bound: settled at round " << stall_start_round_
+            << ", measuring until t=" << measure_end_ms_ << "\n";
+  }
+  Push(SimEvent{.time_ms = measure_end_ms_, .kind = SimEvent::Kind::kStallMeasureEnd});
+}
+
+void Simulation::OnFrontierCommit() {
+  if (!measuring_) return;
+  EndStall(now_ms_);
+  stall_start_ms_ = now_ms_;
+  stall_start_round_ = RoundFrontier();
+}
+
+void Simulation::EndStall(uint64_t end_ms) {
+  const uint64_t stall = end_ms - stall_start_ms_;
+  result_.longest_stall_ms = std::max(result_.longest_stall_ms, stall);
+  if (stall <= kStallBoundMs) return;
+  // Excused if the rounds it spanned, or the round after them (whose leader the last one's
+  // votes went to), touch a probation rotation of the shipped schedule.
+  const Round last = RoundFrontier();
+  const uint64_t n = validators_.size();
+  for (Round rotation = stall_start_round_ / n; rotation <= (last + 1) / n; ++rotation) {
+    if (reference_schedule_.InProbation(rotation * n)) {
+      ++result_.excused_stalls;
+      return;
+    }
+  }
+  Violation("liveness: commit stall of " + std::to_string(stall) + "ms (rounds " +
+            std::to_string(stall_start_round_) + ".." + std::to_string(last) +
+            ", no probation rotation) after GST and settling; bound " +
+            std::to_string(kStallBoundMs) + "ms (1.5x the base round timeout)");
+}
+
+void Simulation::EndStallMeasurement() {
+  if (!measuring_) return;
+  EndStall(now_ms_);
+  measuring_ = false;
+  stall_measured_ = true;
+  if (done_) return;
+  bool all = true;
+  for (size_t j = 0; j < instances_.size(); ++j) {
+    if (Counted(j) && instances_[j].committed.size() - 1 < liveness_target_height_) all = false;
+  }
+  if (all) done_ = true;
 }
 
 Bytes Simulation::MakePayload(size_t instance, Round round, bool valid, Hash& digest) {
