@@ -81,9 +81,11 @@ void ClientLoop(client::NodeSet* nodes, const Pacer& pacer, const Workload& work
   while (true) {
     const uint64_t i = next.fetch_add(1);
     if (i >= workload.requests.size()) return;
-    // Only when the signer fell behind; it shows as a late send.
-    while (i >= signed_upto.load(std::memory_order_acquire)) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    // Only when the signer fell behind; it shows as a late send. Blocked, not polling: a
+    // thousand clients waking every millisecond starve the signer and the nodes on 2 cores.
+    for (size_t upto = signed_upto.load(std::memory_order_acquire); i >= upto;
+         upto = signed_upto.load(std::memory_order_acquire)) {
+      signed_upto.wait(upto, std::memory_order_acquire);
     }
     TxRecord& record = records[i];
     const auto due = pacer.DueOffset(i);
@@ -128,6 +130,7 @@ void SignerLoop(const SigningAhead& ahead, Workload& workload, const std::atomic
     const size_t to = std::min(done + kSignChunkTxs, count);
     ahead.sign(workload, done, to);
     signed_upto.store(to, std::memory_order_release);
+    signed_upto.notify_all();
     done = to;
   }
 }
