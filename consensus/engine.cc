@@ -116,7 +116,7 @@ void Engine::OnStarted(const Started& e) {
     committed_activity_.push_front(ChainActivity::Of(*it));
   }
   committed_activity_.push_back(ChainActivity::Of(e.committed_tip));
-  schedule_cache_.reset();
+  schedule_cache_ = {};
   std::vector<const Block*> pending;
   for (const Block& b : e.pending) pending.push_back(&b);
   std::sort(pending.begin(), pending.end(),
@@ -562,7 +562,9 @@ void Engine::RecordCommitted(const Block& block) {
 
 const Schedule* Engine::ScheduleAt(const BlockId& anchor) const {
   const BlockId& at = SchedulesFromCommittedTip() ? tree_.root_id() : anchor;
-  if (schedule_cache_ && schedule_cache_->first == at) return &schedule_cache_->second;
+  for (const auto& cached : schedule_cache_) {
+    if (cached && cached->first == at) return &cached->second;
+  }
   const Block* b = tree_.Find(at);
   if (b == nullptr) return nullptr;
   std::vector<ChainActivity> chain;
@@ -574,8 +576,10 @@ const Schedule* Engine::ScheduleAt(const BlockId& anchor) const {
   for (auto it = committed_activity_.rbegin(); it != committed_activity_.rend(); ++it) {
     chain.push_back(*it);
   }
-  schedule_cache_.emplace(at, schedule_.Compute(chain));
-  return &schedule_cache_->second;
+  auto& slot = schedule_cache_[schedule_cache_next_];
+  schedule_cache_next_ = (schedule_cache_next_ + 1) % schedule_cache_.size();
+  slot.emplace(at, schedule_.Compute(chain));
+  return &slot->second;
 }
 
 std::optional<ValidatorIndex> Engine::LeaderAfter(const BlockId& anchor, Round round) const {
@@ -629,11 +633,16 @@ void Engine::RequestFetch(ValidatorIndex peer, const BlockId& target, bool every
   }
   // Once per target, round and peer: a request to one validator (which may not hold the
   // block) must not stop the request to another (the proposer, who does).
-  if (last_fetch_ && last_fetch_->target == target && last_fetch_->round == round_ &&
-      (last_fetch_->every_peer || (last_fetch_->peer == peer && !every_peer))) {
+  if (!last_fetch_ || last_fetch_->target != target || last_fetch_->round != round_) {
+    last_fetch_ = FetchesSent{target, round_, false, std::vector<bool>(config_.validators.size())};
+  } else if (last_fetch_->every_peer || (!every_peer && last_fetch_->asked[peer])) {
     return;
   }
-  last_fetch_ = FetchSent{target, round_, peer, every_peer};
+  if (every_peer) {
+    last_fetch_->every_peer = true;
+  } else {
+    last_fetch_->asked[peer] = true;
+  }
   for (size_t v = 0; v < config_.validators.size(); ++v) {
     const auto asked = static_cast<ValidatorIndex>(v);
     if (asked != config_.self && (every_peer || asked == peer)) fetches_[asked] = target;

@@ -186,7 +186,11 @@ class Engine {
   CertificateChecker checker_;
   LeaderSchedule schedule_;
   std::deque<ChainActivity> committed_activity_;  // root last; <= schedule_.history_blocks()
-  mutable std::optional<std::pair<BlockId, Schedule>> schedule_cache_;
+  // Schedules of the last anchors asked for. Two: within a round the engine asks for the
+  // round's anchor (proposals, its own leadership, status) and for the block voted on (votes),
+  // and one slot would recompute on every turn between them.
+  mutable std::array<std::optional<std::pair<BlockId, Schedule>>, 2> schedule_cache_;
+  mutable size_t schedule_cache_next_ = 0;  // the slot a miss replaces
   bool started_ = false;
   SafetyState safety_;
   BlockTree tree_;
@@ -202,13 +206,14 @@ class Engine {
   std::optional<PendingVote> pending_vote_;
   std::optional<PayloadReady> pending_payload_;  // leader waiting for its parent block
   std::optional<std::pair<ValidatorIndex, Proposal>> waiting_proposal_;  // parent missing
-  struct FetchSent {
+  // The fetches sent for one target in one round: to every peer, or to these.
+  struct FetchesSent {
     BlockId target;
     Round round = 0;
-    ValidatorIndex peer = 0;
     bool every_peer = false;
+    std::vector<bool> asked;  // by validator index
   };
-  std::optional<FetchSent> last_fetch_;
+  std::optional<FetchesSent> last_fetch_;
   std::map<ValidatorIndex, BlockId> fetches_;  // asked and not yet answered: peer -> target
   bool recovering_ = false;                    // safety state lost: no votes yet
   std::optional<Round> recovery_floor_;

@@ -170,3 +170,30 @@ TEST(EngineTimeoutTest, TheFirstRoundWithoutAQcKeepsTheBaseTimeout) {
 
 }  // namespace
 }  // namespace tadori::consensus
+
+namespace tadori::consensus {
+namespace {
+
+// Proposals whose parent is unknown are fetched from their proposer, once per target, round
+// and proposer: peers that take turns sending copies do not get a request each time.
+TEST(EngineFetchTest, AskEachPeerOncePerTargetAndRound) {
+  testing::Validators v;
+  auto engine = v.MakeEngine(0);
+  (void)engine->Step(Started{SafetyState::Initial(v.genesis_id), v.genesis, {}});
+  Block b1 = v.MakeBlock(1, v.genesis, GenesisQc(v.genesis_id));  // never delivered
+  const QuorumCert qc1 = v.Certify(b1);
+  size_t fetches = 0;
+  for (int copy = 0; copy < 3; ++copy) {
+    for (ValidatorIndex proposer : {2, 3}) {
+      Block b2 = v.MakeBlock(2, b1, qc1, "copy " + std::to_string(copy));
+      b2.proposer = proposer;
+      fetches += testing::Find<Fetch>(engine->Step(Receive(proposer, v.Propose(b2)))).size();
+    }
+  }
+  ASSERT_EQ(engine->current_round(), 2u);
+  // One to each proposer; the fetch on entering round 2 went to a signer of the QC (1).
+  EXPECT_EQ(fetches, 3u);
+}
+
+}  // namespace
+}  // namespace tadori::consensus
