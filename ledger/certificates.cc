@@ -12,6 +12,7 @@
 #include <climits>
 #include <memory>
 
+#include "ledger/certificate_internal.h"
 #include "ledger/check.h"
 #include "ledger/openssl_owned.h"
 
@@ -109,14 +110,16 @@ Status SetRandomSerial(X509* cert) {
   return Status::Ok();
 }
 
-Status SetName(X509_NAME* name, std::string_view cn, std::string_view org) {
+// O, then OU when given, then CN.
+Status SetName(X509_NAME* name, std::string_view cn, std::string_view org,
+               std::string_view unit = {}) {
   auto add = [&](const char* field, std::string_view value) {
     return X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
                                       reinterpret_cast<const unsigned char*>(value.data()),
                                       static_cast<int>(value.size()), -1, 0) == 1;
   };
   if (cn.empty() || org.empty()) return Status::InvalidArgument("empty subject name field");
-  if (!add("O", org) || !add("CN", cn)) {
+  if (!add("O", org) || (!unit.empty() && !add("OU", unit)) || !add("CN", cn)) {
     return Status::InvalidArgument(OpensslError("subject name"));
   }
   return Status::Ok();
@@ -124,7 +127,7 @@ Status SetName(X509_NAME* name, std::string_view cn, std::string_view org) {
 
 // Version 3, random serial, validity [now - 1h, now + days], subject and public key.
 Status FillCommon(X509* cert, EVP_PKEY* key, std::string_view cn, std::string_view org,
-                  int valid_days) {
+                  int valid_days, std::string_view unit = {}) {
   if (valid_days <= 0) return Status::InvalidArgument("valid_days must be positive");
   if (X509_set_version(cert, X509_VERSION_3) != 1) {
     return Status::Internal(OpensslError("X509_set_version"));
@@ -134,7 +137,7 @@ Status FillCommon(X509* cert, EVP_PKEY* key, std::string_view cn, std::string_vi
       !X509_time_adj_ex(X509_getm_notAfter(cert), valid_days, 0, nullptr)) {
     return Status::Internal(OpensslError("setting the validity period"));
   }
-  TADORI_RETURN_IF_ERROR(SetName(X509_get_subject_name(cert), cn, org));
+  TADORI_RETURN_IF_ERROR(SetName(X509_get_subject_name(cert), cn, org, unit));
   if (X509_set_pubkey(cert, key) != 1) return Status::Internal(OpensslError("X509_set_pubkey"));
   return Status::Ok();
 }
@@ -244,49 +247,16 @@ Result<PemKeyPair> IssueNodeCertificate(const PemKeyPair& ca, std::string_view o
                                         const std::vector<std::string>& ip_addresses,
                                         int valid_days) {
   if (validator_id.empty()) return Status::InvalidArgument("empty validator id");
-  auto ca_cert = ParseCertificate(ca.certificate_pem);
-  if (!ca_cert.ok()) return ca_cert.status().WithContext("CA certificate");
-  auto ca_key = ParsePrivateKey(ca.private_key_pem);
-  if (!ca_key.ok()) return ca_key.status().WithContext("CA private key");
-  if (X509_check_private_key(ca_cert->get(), ca_key->get()) != 1) {
-    return Status::InvalidArgument(OpensslError("CA private key does not match its certificate"));
-  }
-
-  // Names first: a bad address is the caller's error and should not cost a key generation.
-  GeneralNamesPtr names(sk_GENERAL_NAME_new_null());
-  if (!names) return Status::Internal("allocating subjectAltName");
-  TADORI_RETURN_IF_ERROR(AddDnsName(names.get(), validator_id));
-  if (validator_id != "localhost") TADORI_RETURN_IF_ERROR(AddDnsName(names.get(), "localhost"));
-  for (const auto& dns : dns_names) TADORI_RETURN_IF_ERROR(AddDnsName(names.get(), dns));
-  for (const auto& ip : ip_addresses) TADORI_RETURN_IF_ERROR(AddIpAddress(names.get(), ip));
-
-  TADORI_ASSIGN_OR_RETURN(PkeyPtr key, NewP256Key());
-  X509Ptr cert(X509_new());
-  if (!cert) return Status::Internal("X509_new failed");
-  TADORI_RETURN_IF_ERROR(FillCommon(cert.get(), key.get(), validator_id, org_id, valid_days));
-  if (X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert->get())) != 1) {
-    return Status::Internal(OpensslError("X509_set_issuer_name"));
-  }
-  if (X509_add1_ext_i2d(cert.get(), NID_subject_alt_name, names.get(), 0, X509V3_ADD_DEFAULT) !=
-      1) {
-    return Status::Internal(OpensslError("adding subjectAltName"));
-  }
-  X509* issuer = ca_cert->get();
-  TADORI_RETURN_IF_ERROR(
-      AddExtension(cert.get(), issuer, NID_basic_constraints, "critical,CA:FALSE"));
-  TADORI_RETURN_IF_ERROR(
-      AddExtension(cert.get(), issuer, NID_key_usage, "critical,digitalSignature"));
-  TADORI_RETURN_IF_ERROR(
-      AddExtension(cert.get(), issuer, NID_ext_key_usage, "serverAuth,clientAuth"));
-  TADORI_RETURN_IF_ERROR(AddExtension(cert.get(), issuer, NID_subject_key_identifier, "hash"));
-  TADORI_RETURN_IF_ERROR(AddExtension(cert.get(), issuer, NID_authority_key_identifier, "keyid"));
-  if (X509_sign(cert.get(), ca_key->get(), EVP_sha256()) <= 0) {
-    return Status::Internal(OpensslError("signing the node certificate"));
-  }
-  PemKeyPair out;
-  TADORI_ASSIGN_OR_RETURN(out.certificate_pem, CertificatePem(cert.get()));
-  TADORI_ASSIGN_OR_RETURN(out.private_key_pem, PrivateKeyPem(key.get()));
-  return out;
+  certificate_internal::LeafRequest request;
+  request.org_id = org_id;
+  request.common_name = validator_id;
+  request.dns_names.emplace_back(validator_id);
+  if (validator_id != "localhost") request.dns_names.emplace_back("localhost");
+  request.dns_names.insert(request.dns_names.end(), dns_names.begin(), dns_names.end());
+  request.ip_addresses = ip_addresses;
+  request.extended_key_usage = "serverAuth,clientAuth";
+  request.valid_days = valid_days;
+  return certificate_internal::IssueLeafCertificate(ca, request);
 }
 
 Result<std::string> GenesisTrustRootsPem(const GenesisInfo& genesis) {
@@ -311,6 +281,12 @@ Result<size_t> IdentifyPeerValidator(std::string_view leaf_certificate_pem,
   X509_NAME* subject = X509_get_subject_name(leaf->get());
   TADORI_ASSIGN_OR_RETURN(std::string cn, SingleNameEntry(subject, NID_commonName, "CN"));
   TADORI_ASSIGN_OR_RETURN(std::string org, SingleNameEntry(subject, NID_organizationName, "O"));
+  // Member and observer certificates carry an OU (client_identity.h); the same CA issues them,
+  // so a client's key must not pass for a validator whose id its CN happens to name.
+  if (X509_NAME_get_index_by_NID(subject, NID_organizationalUnitName, -1) >= 0) {
+    return Status::Unauthenticated("certificate of " + cn +
+                                   " has an OU: a client certificate, not a validator's");
+  }
 
   const auto& validators = genesis.genesis.validators();
   size_t index = 0;
@@ -387,5 +363,95 @@ Status CheckTlsKeyPair(std::string_view certificate_name, std::string_view certi
   }
   return Status::Internal("unknown TLS key fit");
 }
+
+namespace certificate_internal {
+
+Result<PemKeyPair> IssueLeafCertificate(const PemKeyPair& ca, const LeafRequest& request) {
+  auto ca_cert = ParseCertificate(ca.certificate_pem);
+  if (!ca_cert.ok()) return ca_cert.status().WithContext("CA certificate");
+  auto ca_key = ParsePrivateKey(ca.private_key_pem);
+  if (!ca_key.ok()) return ca_key.status().WithContext("CA private key");
+  if (X509_check_private_key(ca_cert->get(), ca_key->get()) != 1) {
+    return Status::InvalidArgument(OpensslError("CA private key does not match its certificate"));
+  }
+
+  // Names first: a bad address is the caller's error and should not cost a key generation.
+  GeneralNamesPtr names(sk_GENERAL_NAME_new_null());
+  if (!names) return Status::Internal("allocating subjectAltName");
+  for (const auto& dns : request.dns_names) TADORI_RETURN_IF_ERROR(AddDnsName(names.get(), dns));
+  for (const auto& ip : request.ip_addresses) {
+    TADORI_RETURN_IF_ERROR(AddIpAddress(names.get(), ip));
+  }
+
+  TADORI_ASSIGN_OR_RETURN(PkeyPtr key, NewP256Key());
+  X509Ptr cert(X509_new());
+  if (!cert) return Status::Internal("X509_new failed");
+  TADORI_RETURN_IF_ERROR(FillCommon(cert.get(), key.get(), request.common_name, request.org_id,
+                                    request.valid_days, request.organizational_unit));
+  if (X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert->get())) != 1) {
+    return Status::Internal(OpensslError("X509_set_issuer_name"));
+  }
+  if (sk_GENERAL_NAME_num(names.get()) > 0 &&
+      X509_add1_ext_i2d(cert.get(), NID_subject_alt_name, names.get(), 0, X509V3_ADD_DEFAULT) !=
+          1) {
+    return Status::Internal(OpensslError("adding subjectAltName"));
+  }
+  X509* issuer = ca_cert->get();
+  TADORI_RETURN_IF_ERROR(
+      AddExtension(cert.get(), issuer, NID_basic_constraints, "critical,CA:FALSE"));
+  TADORI_RETURN_IF_ERROR(
+      AddExtension(cert.get(), issuer, NID_key_usage, "critical,digitalSignature"));
+  TADORI_RETURN_IF_ERROR(
+      AddExtension(cert.get(), issuer, NID_ext_key_usage, request.extended_key_usage));
+  TADORI_RETURN_IF_ERROR(AddExtension(cert.get(), issuer, NID_subject_key_identifier, "hash"));
+  TADORI_RETURN_IF_ERROR(AddExtension(cert.get(), issuer, NID_authority_key_identifier, "keyid"));
+  if (X509_sign(cert.get(), ca_key->get(), EVP_sha256()) <= 0) {
+    return Status::Internal(OpensslError("signing the certificate"));
+  }
+  PemKeyPair out;
+  TADORI_ASSIGN_OR_RETURN(out.certificate_pem, CertificatePem(cert.get()));
+  TADORI_ASSIGN_OR_RETURN(out.private_key_pem, PrivateKeyPem(key.get()));
+  return out;
+}
+
+LeafReading ReadLeafSubject(std::string_view leaf_pem, LeafSubject* subject) {
+  auto leaf = ParseCertificate(leaf_pem);
+  if (!leaf.ok()) return LeafReading::kNotPem;
+  X509_NAME* name = X509_get_subject_name(leaf->get());
+  auto cn = SingleNameEntry(name, NID_commonName, "CN");
+  auto org = SingleNameEntry(name, NID_organizationName, "O");
+  if (!cn.ok() || !org.ok()) return LeafReading::kBadSubject;
+  subject->common_name = std::move(cn).value();
+  subject->organization = std::move(org).value();
+  subject->organizational_unit.reset();
+  if (X509_NAME_get_index_by_NID(name, NID_organizationalUnitName, -1) >= 0) {
+    auto unit = SingleNameEntry(name, NID_organizationalUnitName, "OU");
+    if (!unit.ok()) return LeafReading::kBadSubject;
+    subject->organizational_unit = std::move(unit).value();
+  }
+  subject->is_ca = X509_check_ca(leaf->get()) != 0;
+  return LeafReading::kOk;
+}
+
+LeafTrust CheckLeafTrust(std::string_view leaf_pem, std::string_view ca_pem) {
+  auto leaf = ParseCertificate(leaf_pem);
+  auto ca = ParseCertificate(ca_pem);
+  if (!leaf.ok() || !ca.ok()) return LeafTrust::kUnknownIssuer;
+  if (X509_NAME_cmp(X509_get_issuer_name(leaf->get()), X509_get_subject_name(ca->get())) != 0) {
+    return LeafTrust::kUnknownIssuer;
+  }
+  EVP_PKEY* ca_key = X509_get0_pubkey(ca->get());
+  if (ca_key == nullptr || X509_verify(leaf->get(), ca_key) != 1) {
+    ERR_clear_error();
+    return LeafTrust::kUnknownIssuer;
+  }
+  if (!CheckValidNow(leaf->get(), "certificate").ok() ||
+      !CheckValidNow(ca->get(), "CA certificate").ok()) {
+    return LeafTrust::kOutsideValidity;
+  }
+  return LeafTrust::kTrusted;
+}
+
+}  // namespace certificate_internal
 
 }  // namespace tadori

@@ -56,7 +56,8 @@ Status CheckTlsKeyPair(std::string_view certificate_name, std::string_view certi
 Result<std::string> GenesisTrustRootsPem(const GenesisInfo& genesis);
 
 // Which genesis validator a peer's leaf certificate (PEM, as gRPC's auth context gives it)
-// identifies: its CN names a validator, its O is that validator's organisation, and it is
+// identifies: its CN names a validator, its O is that validator's organisation, it has no OU
+// (member and observer certificates do), and it is
 // signed by that organisation's CA certificate and currently valid. Returns the validator's
 // genesis index; UNAUTHENTICATED with the reason otherwise (a certificate that chains to
 // another organisation's CA cannot impersonate this organisation's validators).

@@ -60,6 +60,28 @@ Status CheckOrganization(const v1::Organization& org, const std::string& where,
   return Status::Ok();
 }
 
+Status CheckPolicyRoles(const std::string& where,
+                        const google::protobuf::RepeatedPtrField<std::string>& roles) {
+  if (static_cast<size_t>(roles.size()) > kKnownRoles.size()) {
+    return Invalid(where, "has more than " + std::to_string(kKnownRoles.size()) + " roles");
+  }
+  std::set<std::string> seen;
+  for (const std::string& role : roles) {
+    if (!IsKnownRole(role)) {
+      return Invalid(where, "unknown role \"" + PrintableExcerpt(role) + "\"");
+    }
+    if (!seen.insert(role).second) return Invalid(where, "role \"" + role + "\" listed twice");
+  }
+  return Status::Ok();
+}
+
+Status CheckReadPolicy(const v1::Genesis& g) {
+  if (!g.has_read_policy()) return Status::Ok();
+  TADORI_RETURN_IF_ERROR(
+      CheckPolicyRoles("read_policy read_all_roles", g.read_policy().read_all_roles()));
+  return CheckPolicyRoles("read_policy block_roles", g.read_policy().block_roles());
+}
+
 Status CheckOrganizations(const v1::Genesis& g, std::set<std::string>& org_ids) {
   if (g.organizations_size() == 0) return Invalid("organizations", "none listed");
   if (static_cast<size_t>(g.organizations_size()) > kGenesisOrgCountMax) {
@@ -137,6 +159,26 @@ const PublicKey& ValidatorSet::key(size_t i) const {
   return keys_[i];
 }
 
+v1::ReadPolicy EffectiveReadPolicy(const v1::Genesis& genesis) {
+  if (genesis.has_read_policy()) return genesis.read_policy();
+  v1::ReadPolicy policy;
+  for (const char* role : {"auditor", "regulator"}) {
+    policy.add_read_all_roles(role);
+    policy.add_block_roles(role);
+  }
+  return policy;
+}
+
+bool OrgHasAnyRole(const v1::Organization& org,
+                   const google::protobuf::RepeatedPtrField<std::string>& roles) {
+  for (const std::string& held : org.roles()) {
+    for (const std::string& role : roles) {
+      if (held == role) return true;
+    }
+  }
+  return false;
+}
+
 bool IsKnownRole(std::string_view role) {
   for (std::string_view known : kKnownRoles) {
     if (role == known) return true;
@@ -156,6 +198,7 @@ Result<GenesisInfo> DecodeGenesis(ByteView bytes) {
   TADORI_RETURN_IF_ERROR(CheckText("chain_id", g.chain_id(), kChainIdBytesMax, true));
   std::set<std::string> org_ids;
   TADORI_RETURN_IF_ERROR(CheckOrganizations(g, org_ids));
+  TADORI_RETURN_IF_ERROR(CheckReadPolicy(g));
   TADORI_ASSIGN_OR_RETURN(std::vector<PublicKey> keys, CheckValidators(g, org_ids));
   return GenesisInfo{std::move(g), Bytes(bytes.begin(), bytes.end()), Sha256(bytes),
                      ValidatorSet(std::move(keys))};

@@ -13,7 +13,8 @@
 //   1..kOrgAdminKeyCountMax admin keys per org, each PEM <= kPemBytesMax that parses as
 //   P-256 or Ed25519, no admin key listed twice anywhere; ca_certificate <= kPemBytesMax;
 //   1..kGenesisValidatorCountMax validators with non-empty unique ids, an existing org_id,
-//   a consensus key that parses and is not shared with another validator.
+//   a consensus key that parses and is not shared with another validator; read_policy roles
+//   (each list at most 8, no repeats) from the same set.
 //
 // All functions are pure and thread-safe; ValidatorSet is immutable after construction.
 #pragma once
@@ -58,6 +59,13 @@ struct GenesisInfo {
   Hash hash;            // SHA-256(bytes)
   ValidatorSet validators;
 };
+
+// The genesis read policy, or the defaults when the genesis has none (read_all_roles and
+// block_roles: auditor, regulator). DecodeGenesis checked it: known roles, none twice.
+v1::ReadPolicy EffectiveReadPolicy(const v1::Genesis& genesis);
+// Whether `org` holds one of `roles`.
+bool OrgHasAnyRole(const v1::Organization& org,
+                   const google::protobuf::RepeatedPtrField<std::string>& roles);
 
 // Every role an organisation may hold.
 bool IsKnownRole(std::string_view role);

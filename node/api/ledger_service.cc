@@ -43,6 +43,8 @@ LedgerService::LedgerService(LedgerServiceContext ctx)
 
 grpc::Status LedgerService::Submit(grpc::ServerContext* context, const v1::SubmitRequest* request,
                                    v1::SubmitResponse* response) {
+  auto caller = ctx_.access.Admit(context, ClientMethod::kSubmit);
+  if (!caller.ok()) return ToGrpc(caller.status());
   if (!request->has_tx()) return ToGrpc(tadori::Status::InvalidArgument("tx is required"));
   if (request->wait_timeout_ms() > kSubmitWaitMsMax) {
     return ToGrpc(tadori::Status::InvalidArgument("wait_timeout_ms is at most " +
@@ -99,9 +101,11 @@ grpc::Status LedgerService::Submit(grpc::ServerContext* context, const v1::Submi
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerService::GetTransaction(grpc::ServerContext*,
+grpc::Status LedgerService::GetTransaction(grpc::ServerContext* context,
                                            const v1::GetTransactionRequest* request,
                                            v1::GetTransactionResponse* response) {
+  auto caller = ctx_.access.Admit(context, ClientMethod::kGetTransaction);
+  if (!caller.ok()) return ToGrpc(caller.status());
   auto id = Hash::FromBytes(AsBytes(request->tx_id()));
   if (!id.ok()) return ToGrpc(id.status().WithContext("tx_id"));
   auto where = ctx_.store.FindTransaction(*id);
@@ -121,6 +125,12 @@ grpc::Status LedgerService::GetTransaction(grpc::ServerContext*,
   const int index = static_cast<int>(where->index);
   if (index >= block->txs_size() || index >= results->results_size()) {
     return ToGrpc(tadori::Status::DataLoss("transaction locator points outside its block"));
+  }
+  if (!ctx_.access.open()) {
+    tadori::Status allowed = ctx_.access.policy->CheckTransaction(
+        *caller, ctx_.store.state(), AsBytes(block->txs(index).signer_key_id()));
+    if (!allowed.ok()) return ToGrpc(allowed);
+    ctx_.access.Audit(*caller, ClientMethod::kGetTransaction, id->Hex());
   }
   *response->mutable_tx() = block->txs(index);
   if (!response->mutable_body()->ParseFromString(block->txs(index).body())) {
@@ -146,8 +156,11 @@ tadori::Status LedgerService::FillBlock(uint64_t height, v1::GetBlockResponse* r
   return tadori::Status::Ok();
 }
 
-grpc::Status LedgerService::GetBlock(grpc::ServerContext*, const v1::GetBlockRequest* request,
+grpc::Status LedgerService::GetBlock(grpc::ServerContext* context,
+                                     const v1::GetBlockRequest* request,
                                      v1::GetBlockResponse* response) {
+  auto caller = ctx_.access.Admit(context, ClientMethod::kGetBlock);
+  if (!caller.ok()) return ToGrpc(caller.status());
   uint64_t height = 0;
   switch (request->selector_case()) {
     case v1::GetBlockRequest::kHeight:
@@ -176,12 +189,17 @@ grpc::Status LedgerService::GetBlock(grpc::ServerContext*, const v1::GetBlockReq
     default:
       return ToGrpc(tadori::Status::InvalidArgument("give a height or a hash"));
   }
+  ctx_.access.Audit(*caller, ClientMethod::kGetBlock, "height " + std::to_string(height));
   return ToGrpc(FillBlock(height, response));
 }
 
 grpc::Status LedgerService::StreamBlocks(grpc::ServerContext* context,
                                          const v1::StreamBlocksRequest* request,
                                          grpc::ServerWriter<v1::GetBlockResponse>* writer) {
+  auto caller = ctx_.access.Admit(context, ClientMethod::kStreamBlocks);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  ctx_.access.Audit(*caller, ClientMethod::kStreamBlocks,
+                    "from height " + std::to_string(request->from_height()));
   CallPlace place(block_streams_open_, ctx_.block_streams_max);
   if (!place.held()) {
     return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
@@ -224,6 +242,7 @@ grpc::Status LedgerService::Status(grpc::ServerContext*, const v1::StatusRequest
   response->set_mempool_size(ctx_.mempool.size());
   response->set_mode(ctx_.mode);
   response->set_round(ctx_.store.Height());
+  response->set_client_access(std::string(ctx_.access.Describe()));
   if (ctx_.fill_status) ctx_.fill_status(*response);
   return grpc::Status::OK;
 }

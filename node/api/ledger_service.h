@@ -9,6 +9,10 @@
 // once with RESOURCE_EXHAUSTED, saying what is full and what to do. A waiting call whose
 // client goes away (cancelled, deadline passed, connection lost) gives its place back within
 // kCancelPollInterval.
+//
+// Every handler first asks ctx.access who calls and whether it may (Status is open to all;
+// GetTransaction also checks the transaction's signer); a refusal is UNAUTHENTICATED or
+// PERMISSION_DENIED with the reason, never partial data.
 #pragma once
 
 #include <atomic>
@@ -19,6 +23,7 @@
 
 #include "ledger/genesis.h"
 #include "ledger/store/store.h"
+#include "node/api/caller.h"
 #include "node/validator/admission.h"
 #include "node/validator/commit_feed.h"
 #include "node/validator/mempool.h"
@@ -51,6 +56,8 @@ struct LedgerServiceContext {
   // Caps on waiting calls (tests use small ones; 0 refuses every waiting call).
   size_t submit_waiters_max = kSubmitCommitWaitersMax;
   size_t block_streams_max = kBlockStreamsMax;
+  // Who may call what (node/query/read_policy.h); default: open, every caller reads all.
+  ClientAccess access = {};
 };
 
 class LedgerService final : public v1::Ledger::Service {

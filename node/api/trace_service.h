@@ -6,18 +6,29 @@
 // Status: INVALID_ARGUMENT for a malformed request, NOT_FOUND for an unknown lot, device or
 // report, FAILED_PRECONDITION for the recall scope of a lot that is not recalled.
 //
+// Who may read what: node/query/read_policy.h, asked at the top of each method, on the same
+// snapshot the answer is read from.
+//
 // Thread-safety: handlers run concurrently on gRPC's threads; the service holds no state of
 // its own beyond the store reference, which must outlive it.
 #pragma once
 
+#include <utility>
+
 #include "ledger/store/store.h"
+#include "node/api/caller.h"
 #include "tadori/v1/trace.grpc.pb.h"
 
 namespace tadori {
 
 class TraceService final : public v1::Trace::Service {
  public:
+  // Open: every caller reads everything (a plaintext client API on loopback).
   explicit TraceService(const Store& store) : store_(store) {}
+  // Each method asks `access` who calls and the read policy whether it may, on the snapshot
+  // it answers from.
+  TraceService(const Store& store, ClientAccess access)
+      : store_(store), access_(std::move(access)) {}
 
   grpc::Status GetLot(grpc::ServerContext* context, const v1::GetLotRequest* request,
                       v1::LotView* response) override;
@@ -39,7 +50,12 @@ class TraceService final : public v1::Trace::Service {
                               v1::PilotRecord* response) override;
 
  private:
+  template <typename Request, typename Response, typename Check, typename Query>
+  grpc::Status Answer(grpc::ServerContext* context, ClientMethod method, std::string_view subject,
+                      const Request& request, Response* response, Check check, Query query) const;
+
   const Store& store_;
+  ClientAccess access_;
 };
 
 }  // namespace tadori

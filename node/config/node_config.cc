@@ -67,21 +67,49 @@ class ConfigReader {
 
   Result<NodeConfig> Read(const toml::table& root) {
     NodeConfig c;
-    static const std::set<std::string_view> kTopKeys = {
-        "validator_id", "data_dir", "genesis", "consensus_key", "log_level",
-        "peer",         "client",   "metrics", "consensus",     "peers"};
-    TADORI_RETURN_IF_ERROR(CheckKeys(root, "", kTopKeys));
+    // The role decides which keys belong in the file, so it is read first.
+    if (const toml::node* n = root.get("role")) {
+      std::string role;
+      TADORI_RETURN_IF_ERROR(AsString(*n, "role", &role));
+      if (role == "observer") {
+        c.role = NodeRole::kObserver;
+      } else if (role != "validator") {
+        return Error(*n, "role", "'" + role + "' is not one of validator, observer");
+      }
+    }
+    const bool observer = c.role == NodeRole::kObserver;
+    TADORI_RETURN_IF_ERROR(CheckRoleKeys(root, observer));
+    static const std::set<std::string_view> kValidatorTopKeys = {
+        "role", "validator_id", "data_dir", "genesis",   "consensus_key", "log_level",
+        "peer", "client",       "metrics",  "consensus", "peers"};
+    static const std::set<std::string_view> kObserverTopKeys = {
+        "role", "node_id", "data_dir", "genesis", "log_level", "client", "metrics", "follow"};
+    TADORI_RETURN_IF_ERROR(CheckKeys(
+        root, "", observer ? kObserverTopKeys : kValidatorTopKeys,
+        observer ? "client, metrics, follow" : "peer, client, metrics, consensus, peers"));
 
-    TADORI_RETURN_IF_ERROR(RequiredString(root, "", "validator_id", &c.validator_id));
+    if (observer) {
+      TADORI_RETURN_IF_ERROR(RequiredString(root, "", "node_id", &c.node_id));
+      TADORI_RETURN_IF_ERROR(CheckNodeId(*root.get("node_id"), c.node_id));
+    } else {
+      TADORI_RETURN_IF_ERROR(RequiredString(root, "", "validator_id", &c.validator_id));
+    }
     TADORI_RETURN_IF_ERROR(RequiredPath(root, "", "data_dir", &c.data_dir));
     TADORI_RETURN_IF_ERROR(RequiredPath(root, "", "genesis", &c.genesis_path));
-    TADORI_RETURN_IF_ERROR(RequiredPath(root, "", "consensus_key", &c.consensus_key_path));
+    if (!observer) {
+      TADORI_RETURN_IF_ERROR(RequiredPath(root, "", "consensus_key", &c.consensus_key_path));
+    }
     if (const toml::node* n = root.get("log_level")) {
       TADORI_RETURN_IF_ERROR(AsString(*n, "log_level", &c.log_level));
       if (std::find(kLogLevels.begin(), kLogLevels.end(), c.log_level) == kLogLevels.end()) {
         return Error(*n, "log_level",
                      "'" + c.log_level + "' is not one of trace, debug, info, warn, error");
       }
+    }
+    if (observer) {
+      TADORI_RETURN_IF_ERROR(ReadClientAndMetrics(root, c));
+      TADORI_RETURN_IF_ERROR(ReadFollow(root, c));
+      return c;
     }
 
     // [peer]
@@ -91,32 +119,7 @@ class ConfigReader {
     TADORI_RETURN_IF_ERROR(RequiredPath(*peer, "peer", "tls_cert", &c.peer_tls_cert_path));
     TADORI_RETURN_IF_ERROR(RequiredPath(*peer, "peer", "tls_key", &c.peer_tls_key_path));
 
-    // [client]
-    TADORI_ASSIGN_OR_RETURN(const toml::table* client, Section(root, "client", /*required=*/true));
-    TADORI_RETURN_IF_ERROR(CheckKeys(*client, "client", {"listen", "tls_cert", "tls_key"}));
-    TADORI_RETURN_IF_ERROR(ListenAddress(*client, "client", /*required=*/true, &c.client_listen));
-    TADORI_RETURN_IF_ERROR(OptionalPath(*client, "client", "tls_cert", &c.client_tls_cert_path));
-    TADORI_RETURN_IF_ERROR(OptionalPath(*client, "client", "tls_key", &c.client_tls_key_path));
-    if (c.client_tls_cert_path.empty() != c.client_tls_key_path.empty()) {
-      const char* missing = c.client_tls_cert_path.empty() ? "tls_cert" : "tls_key";
-      return Error(*client, std::string("client.") + missing,
-                   "required when the other of tls_cert / tls_key is set");
-    }
-    if (c.client_tls_cert_path.empty() && !IsLoopbackAddress(c.client_listen)) {
-      return Error(*client->get("listen"), "client.listen",
-                   "'" + c.client_listen +
-                       "' is not a loopback address, so [client] needs tls_cert and tls_key "
-                       "(plaintext is only allowed on 127.0.0.0/8, ::1 and localhost)");
-    }
-
-    // [metrics]
-    TADORI_ASSIGN_OR_RETURN(const toml::table* metrics,
-                            Section(root, "metrics", /*required=*/false));
-    if (metrics != nullptr) {
-      TADORI_RETURN_IF_ERROR(CheckKeys(*metrics, "metrics", {"listen"}));
-      TADORI_RETURN_IF_ERROR(
-          ListenAddress(*metrics, "metrics", /*required=*/false, &c.metrics_listen));
-    }
+    TADORI_RETURN_IF_ERROR(ReadClientAndMetrics(root, c));
 
     // [consensus]
     TADORI_ASSIGN_OR_RETURN(const toml::table* consensus,
@@ -147,6 +150,133 @@ class ConfigReader {
   }
 
  private:
+  // [client] and [metrics], the same for both roles.
+  Status ReadClientAndMetrics(const toml::table& root, NodeConfig& c) const {
+    // [client]
+    TADORI_ASSIGN_OR_RETURN(const toml::table* client, Section(root, "client", /*required=*/true));
+    TADORI_RETURN_IF_ERROR(CheckKeys(*client, "client", {"listen", "tls_cert", "tls_key"}));
+    TADORI_RETURN_IF_ERROR(ListenAddress(*client, "client", /*required=*/true, &c.client_listen));
+    TADORI_RETURN_IF_ERROR(OptionalPath(*client, "client", "tls_cert", &c.client_tls_cert_path));
+    TADORI_RETURN_IF_ERROR(OptionalPath(*client, "client", "tls_key", &c.client_tls_key_path));
+    if (c.client_tls_cert_path.empty() != c.client_tls_key_path.empty()) {
+      const char* missing = c.client_tls_cert_path.empty() ? "tls_cert" : "tls_key";
+      return Error(*client, std::string("client.") + missing,
+                   "required when the other of tls_cert / tls_key is set");
+    }
+    if (c.client_tls_cert_path.empty() && !IsLoopbackAddress(c.client_listen)) {
+      return Error(*client->get("listen"), "client.listen",
+                   "'" + c.client_listen +
+                       "' is not a loopback address, so [client] needs tls_cert and tls_key "
+                       "(plaintext is only allowed on 127.0.0.0/8, ::1 and localhost)");
+    }
+
+    // [metrics]
+    TADORI_ASSIGN_OR_RETURN(const toml::table* metrics,
+                            Section(root, "metrics", /*required=*/false));
+    if (metrics != nullptr) {
+      TADORI_RETURN_IF_ERROR(CheckKeys(*metrics, "metrics", {"listen"}));
+      TADORI_RETURN_IF_ERROR(
+          ListenAddress(*metrics, "metrics", /*required=*/false, &c.metrics_listen));
+    }
+
+    return Status::Ok();
+  }
+
+  // [follow] of an observer.
+  Status ReadFollow(const toml::table& root, NodeConfig& c) const {
+    TADORI_ASSIGN_OR_RETURN(const toml::table* follow, Section(root, "follow", /*required=*/true));
+    TADORI_RETURN_IF_ERROR(CheckKeys(*follow, "follow", {"validators", "stall_ms"}));
+    const toml::node* n = follow->get("validators");
+    if (n == nullptr)
+      return ErrorAt(follow->source(), "follow.validators", "required key is missing");
+    std::vector<std::string> listed;
+    if (const toml::array* a = n->as_array()) {
+      for (const toml::node& item : *a) {
+        std::string address;
+        TADORI_RETURN_IF_ERROR(AsString(item, "follow.validators", &address));
+        listed.push_back(std::move(address));
+      }
+    } else {
+      std::string text;
+      TADORI_RETURN_IF_ERROR(AsString(*n, "follow.validators", &text));
+      size_t start = 0;
+      while (start <= text.size()) {
+        size_t comma = text.find(',', start);
+        if (comma == std::string::npos) comma = text.size();
+        listed.push_back(Trimmed(std::string_view(text).substr(start, comma - start)));
+        start = comma + 1;
+      }
+    }
+    for (std::string& address : listed) {
+      if (!IsListenAddress(address)) {
+        return Error(*n, "follow.validators",
+                     "'" + address + "' is not a HOST:PORT address with a port in 1..65535");
+      }
+      if (std::find(c.follow_validators.begin(), c.follow_validators.end(), address) !=
+          c.follow_validators.end()) {
+        return Error(*n, "follow.validators", "'" + address + "' is listed twice");
+      }
+      c.follow_validators.push_back(std::move(address));
+    }
+    if (c.follow_validators.empty()) {
+      return Error(*n, "follow.validators", "names no validator to follow");
+    }
+    if (c.follow_validators.size() > kFollowValidatorsMax) {
+      return Error(*n, "follow.validators",
+                   "lists more than " + std::to_string(kFollowValidatorsMax) + " addresses");
+    }
+    if (c.client_tls_cert_path.empty()) {
+      for (const std::string& address : c.follow_validators) {
+        if (!IsLoopbackAddress(address)) {
+          return Error(*n, "follow.validators",
+                       "'" + address +
+                           "' is not a loopback address, so [client] needs tls_cert and tls_key "
+                           "(the observer presents them to the validators it follows)");
+        }
+      }
+    }
+    TADORI_RETURN_IF_ERROR(Integer(*follow, "follow", "stall_ms", kFollowStallMsMin,
+                                   kFollowStallMsMax, &c.follow_stall_ms));
+    return Status::Ok();
+  }
+
+  static std::string Trimmed(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return std::string(s);
+  }
+
+  // Keys of the other role are refused with the reason, before the generic unknown-key check.
+  Status CheckRoleKeys(const toml::table& root, bool observer) const {
+    static const std::set<std::string_view> kValidatorOnly = {"validator_id", "consensus_key",
+                                                              "peer", "consensus", "peers"};
+    static const std::set<std::string_view> kObserverOnly = {"node_id", "follow"};
+    for (auto&& [key, value] : root) {
+      if (observer && kValidatorOnly.count(key.str()) != 0) {
+        return ErrorAt(key.source(), key.str(),
+                       "not used by an observer (role = \"observer\"): an observer has no "
+                       "consensus key, no peer links and never votes");
+      }
+      if (!observer && kObserverOnly.count(key.str()) != 0) {
+        return ErrorAt(key.source(), key.str(),
+                       "only for role = \"observer\" (this file is a validator's)");
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status CheckNodeId(const toml::node& n, const std::string& id) const {
+    if (id.size() > kNodeIdBytesMax) {
+      return Error(n, "node_id", "longer than " + std::to_string(kNodeIdBytesMax) + " bytes");
+    }
+    for (char ch : id) {
+      if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+            ch == '.' || ch == '_' || ch == '-')) {
+        return Error(n, "node_id", "'" + id + "' has a character outside A-Z a-z 0-9 . _ -");
+      }
+    }
+    return Status::Ok();
+  }
   static std::string Qualified(std::string_view section, std::string_view key) {
     if (section.empty()) return std::string(key);
     return std::string(section) + "." + std::string(key);
@@ -164,13 +294,14 @@ class ConfigReader {
   }
 
   Status CheckKeys(const toml::table& table, std::string_view section,
-                   const std::set<std::string_view>& known) const {
+                   const std::set<std::string_view>& known,
+                   std::string_view known_sections = {}) const {
     for (auto&& [key, value] : table) {
       if (known.count(key.str()) != 0) continue;
       if (section.empty() && value.is_table()) {
         return ErrorAt(key.source(), key.str(),
                        "unknown section [" + std::string(key.str()) +
-                           "] (known: peer, client, metrics, consensus, peers)");
+                           "] (known: " + std::string(known_sections) + ")");
       }
       return ErrorAt(key.source(), Qualified(section, key.str()), "unknown key");
     }
@@ -363,6 +494,10 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
   return ParseNodeConfig(*text, path);
 }
 
+std::string_view NodeRoleName(NodeRole role) {
+  return role == NodeRole::kObserver ? "observer" : "validator";
+}
+
 bool IsLoopbackAddress(std::string_view host_port) {
   std::optional<HostPort> hp = SplitHostPort(host_port);
   if (!hp || hp->host.empty()) return false;
@@ -399,20 +534,31 @@ std::string RenderNodeConfig(const NodeConfig& c) {
     out += l;
     out += '\n';
   };
+  const bool observer = c.role == NodeRole::kObserver;
   out += "# tadorid node configuration: tadorid --config <this file>\n";
   out += "# Relative paths are relative to the directory of this file.\n\n";
-  line("validator_id", Quote(c.validator_id), "this node's validator in the genesis");
+  if (observer) {
+    line("role", Quote("observer"), "follows and verifies the chain; never votes");
+    line("node_id", Quote(c.node_id), "the CN of its observer certificate");
+  } else {
+    line("validator_id", Quote(c.validator_id), "this node's validator in the genesis");
+  }
   line("data_dir", Quote(c.data_dir), "blocks and state");
   line("genesis", Quote(c.genesis_path), "the consortium's genesis.json");
-  line("consensus_key", Quote(c.consensus_key_path), "PEM private key, mode 0600");
+  if (!observer) line("consensus_key", Quote(c.consensus_key_path), "PEM private key, mode 0600");
   line("log_level", Quote(c.log_level), "trace|debug|info|warn|error");
 
-  out += "\n[peer]                                # validator links, mutual TLS\n";
-  line("listen", Quote(c.peer_listen), "");
-  line("tls_cert", Quote(c.peer_tls_cert_path), "issued by the organisation's CA");
-  line("tls_key", Quote(c.peer_tls_key_path), "");
+  if (!observer) {
+    out += "\n[peer]                                # validator links, mutual TLS\n";
+    line("listen", Quote(c.peer_listen), "");
+    line("tls_cert", Quote(c.peer_tls_cert_path), "issued by the organisation's CA");
+    line("tls_key", Quote(c.peer_tls_key_path), "");
+  }
 
-  out += "\n[client]                              # Ledger / Trace API for integrators\n";
+  out += observer
+             ? "\n[client]                              # Ledger / Trace API; its certificate "
+               "calls the validators too\n"
+             : "\n[client]                              # Ledger / Trace API for integrators\n";
   line("listen", Quote(c.client_listen),
        c.client_tls_cert_path.empty() ? "plaintext: loopback only" : "");
   if (!c.client_tls_cert_path.empty() || !c.client_tls_key_path.empty()) {
@@ -422,6 +568,18 @@ std::string RenderNodeConfig(const NodeConfig& c) {
 
   out += "\n[metrics]\n";
   line("listen", Quote(c.metrics_listen), "Prometheus /metrics; \"\" = off");
+
+  if (observer) {
+    out += "\n[follow]                              # the validators' client API addresses\n";
+    std::string list;
+    for (const std::string& address : c.follow_validators) {
+      if (!list.empty()) list += ",";
+      list += address;
+    }
+    line("validators", Quote(list), "tried in turn");
+    line("stall_ms", std::to_string(c.follow_stall_ms), "no new block for this long: next one");
+    return out;
+  }
 
   out += "\n[consensus]\n";
   line("block_tx_max", std::to_string(c.block_tx_max), "1..10000");

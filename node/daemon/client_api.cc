@@ -46,6 +46,80 @@ std::unique_ptr<grpc::Server> StartClientApi(const std::string& listen,
 }
 
 namespace {
+// A Prometheus label value: backslash, quote and newline escaped.
+std::string LabelValue(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+}  // namespace
+
+Result<ClientAccessSetup> SetUpClientAccess(const GenesisInfo& genesis, const Store& store,
+                                            const std::string& tls_cert_pem,
+                                            const std::string& tls_key_pem,
+                                            MetricsRegistry* metrics) {
+  ClientAccessSetup setup;
+  if (tls_cert_pem.empty()) {
+    setup.credentials = grpc::InsecureServerCredentials();
+    spdlog::warn(
+        "client API is open (no client TLS): every caller reads everything; serve it on "
+        "loopback only, or configure a TLS certificate to enforce the read policy");
+    return setup;
+  }
+  // The CAs offered as acceptable issuers: every organisation that has one (one without
+  // cannot have client certificates; IdentifyClient refuses them as unknown_issuer).
+  std::string roots;
+  for (const v1::Organization& org : genesis.genesis.organizations()) {
+    if (org.ca_certificate().empty()) continue;
+    roots += org.ca_certificate();
+    if (roots.back() != '\n') roots += '\n';
+  }
+  if (roots.empty()) {
+    return Status::InvalidArgument(
+        "client TLS needs organisation CA certificates in the genesis to identify callers");
+  }
+  grpc::SslServerCredentialsOptions ssl(GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
+  ssl.pem_root_certs = std::move(roots);
+  ssl.pem_key_cert_pairs.push_back({tls_key_pem, tls_cert_pem});
+  setup.credentials = grpc::SslServerCredentials(ssl);
+  setup.identifier = std::make_unique<CallerIdentifier>(genesis, store);
+  auto policy = std::make_shared<const ReadPolicy>(genesis.genesis);
+  auto audit = std::make_shared<ReadAudit>(*policy);
+  if (metrics != nullptr) {
+    CallerIdentifier* identifier = setup.identifier.get();
+    for (std::string_view reason : kClientRefusalReasons) {
+      metrics->AddCounter("tadori_client_refusals_total",
+                          "Client API callers refused by their certificate, by reason.",
+                          "reason=\"" + std::string(reason) + "\"",
+                          [identifier, reason] { return identifier->refusals(reason); });
+    }
+    for (const std::string& org : policy->AuditedOrgs()) {
+      for (ClientMethod method : kClientMethods) {
+        if (method == ClientMethod::kStatus || method == ClientMethod::kSubmit) continue;
+        metrics->AddCounter(
+            "tadori_audited_reads_total",
+            "Reads by organisations with a read-all role, by organisation and method.",
+            "org=\"" + LabelValue(org) + "\",method=\"" + std::string(ClientMethodName(method)) +
+                "\"",
+            [audit, org, method] { return audit->count(org, method); });
+      }
+    }
+  }
+  setup.access = PolicyAccess(*setup.identifier, policy, audit);
+  spdlog::info(
+      "client API: TLS; callers identified by client certificates of the genesis CAs, reads "
+      "decided by the genesis read policy (no certificate: Status only)");
+  return setup;
+}
+
+namespace {
 void ProtobufLogToDebug(google::protobuf::LogLevel, const char* file, int line,
                         const std::string& message) {
   spdlog::debug("protobuf {}:{}: {}", file, line, message);

@@ -8,8 +8,12 @@
 #include <memory>
 #include <string>
 
+#include "ledger/genesis.h"
+#include "ledger/store/store.h"
+#include "node/api/caller.h"
 #include "node/api/ledger_service.h"
 #include "node/api/trace_service.h"
+#include "node/daemon/metrics.h"
 
 namespace tadori {
 
@@ -31,6 +35,26 @@ struct ClientApiOptions {
   int streams_per_connection_max = kClientApiStreamsPerConnectionMax;  // >= 1
   int* bound_port = nullptr;  // when set, receives the bound port (listen on port 0)
 };
+
+// Who may call the client API and how it listens. With a TLS certificate: TLS that asks each
+// client for a certificate without letting gRPC judge it (GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_
+// BUT_DONT_VERIFY, the genesis CAs offered as acceptable issuers), so a caller without one
+// still reaches Status; each call identifies its caller (node/api/caller.h) and the genesis
+// read policy decides. Without: plaintext, every caller reads everything ("open"), which the
+// node logs at start and reports in Status. Holds what `access` refers to: keep it as long as
+// the services.
+struct ClientAccessSetup {
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  ClientAccess access;
+  std::unique_ptr<CallerIdentifier> identifier;  // null when open
+};
+// `genesis` and `store` must outlive the result. INVALID_ARGUMENT when the genesis names no
+// CA to offer. Registers tadori_client_refusals_total{reason} and
+// tadori_audited_reads_total{org,method} in `metrics` when given (before it is served).
+Result<ClientAccessSetup> SetUpClientAccess(const GenesisInfo& genesis, const Store& store,
+                                            const std::string& tls_cert_pem,
+                                            const std::string& tls_key_pem,
+                                            MetricsRegistry* metrics);
 
 // Serves on `listen` (host:port); nullptr, logged, when it cannot listen there.
 std::unique_ptr<grpc::Server> StartClientApi(const std::string& listen,

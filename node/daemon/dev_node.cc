@@ -57,6 +57,12 @@ int RunDevNode(const DevNodeOptions& opt, const sigset_t& signals) {
   vopt.block_interval_ms = opt.block_interval_ms;
   vopt.block_tx_max = opt.block_tx_max;
   SoloValidator validator(store, mempool, feed, genesis, identity->validator_key, vopt);
+  // The dev node serves plaintext on loopback: open, logged as such and shown in Status.
+  Result<ClientAccessSetup> client_access = SetUpClientAccess(genesis, store, "", "", nullptr);
+  if (!client_access.ok()) {
+    spdlog::error("{}", client_access.status().ToString());
+    return kExitError;
+  }
   LedgerService service(LedgerServiceContext{
       .store = store,
       .mempool = mempool,
@@ -65,10 +71,11 @@ int RunDevNode(const DevNodeOptions& opt, const sigset_t& signals) {
       .mode = "dev",
       .on_admitted = [&validator](const v1::SignedTransaction&) { validator.Nudge(); },
       .fill_status = {},
+      .access = client_access->access,
   });
-  TraceService trace_service(store);
+  TraceService trace_service(store, client_access->access);
   std::unique_ptr<grpc::Server> server =
-      StartClientApi(opt.listen, grpc::InsecureServerCredentials(), service, trace_service);
+      StartClientApi(opt.listen, client_access->credentials, service, trace_service);
   if (!server) return kExitError;
   server->GetHealthCheckService()->SetServingStatus(true);
   validator.Start();

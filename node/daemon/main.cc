@@ -1,6 +1,8 @@
 // tadorid: the tadori node daemon. Wiring only: flags, signals, and one of
 //   tadorid --dev [--data-dir DIR] [--listen HOST:PORT]   a single-validator chain (dev_node.h)
-//   tadorid --config FILE.toml                            a BFT validator (validator_node.h)
+//   tadorid --config FILE.toml                            a BFT validator (validator_node.h),
+//                                                         or an observer when the file says
+//                                                         role = "observer" (observer_node.h)
 //   tadorid --check-config FILE.toml                      check it, start nothing (config_check.h)
 // Exit codes are in run_until.h.
 #include <spdlog/spdlog.h>
@@ -9,9 +11,11 @@
 #include <cstdio>
 #include <string>
 
+#include "node/config/node_config.h"
 #include "node/daemon/client_api.h"
 #include "node/daemon/config_check.h"
 #include "node/daemon/dev_node.h"
+#include "node/daemon/observer_node.h"
 #include "node/daemon/run_until.h"
 #include "node/daemon/validator_node.h"
 
@@ -24,7 +28,9 @@ int main(int argc, char** argv) {
   std::string log_level = "info";
   CLI::App app{"tadorid: the tadori ledger node"};
   app.add_flag("--dev", dev_mode, "run a single-validator development chain");
-  app.add_option("--config", config, "run a validator of a BFT network (TOML file)");
+  app.add_option("--config", config,
+                 "run a validator or, with role = \"observer\", an observer of a BFT network "
+                 "(TOML file)");
   app.add_option("--check-config", check_config,
                  "check a validator's TOML file and the files it names, then exit: 0 when it "
                  "would start, 2 listing each problem (opens no database, binds no port)");
@@ -53,6 +59,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "tadorid: --check-config runs alone, without --dev or --config\n");
       return kExitConfig;
     }
+    Result<NodeConfig> peek = LoadNodeConfig(check_config);
+    if (peek.ok() && peek->role == NodeRole::kObserver) return RunObserverConfigCheck(check_config);
     return RunConfigCheck(check_config);
   }
   if (dev_mode == !config.empty()) {
@@ -60,5 +68,10 @@ int main(int argc, char** argv) {
     return kExitConfig;
   }
   const sigset_t signals = BlockStopSignals();
-  return dev_mode ? RunDevNode(dev, signals) : RunValidatorNode(config, signals);
+  if (dev_mode) return RunDevNode(dev, signals);
+  // The role picks the daemon; a file that does not parse is reported by the validator's
+  // start, as before.
+  Result<NodeConfig> peek = LoadNodeConfig(config);
+  if (peek.ok() && peek->role == NodeRole::kObserver) return RunObserverNode(config, signals);
+  return RunValidatorNode(config, signals);
 }

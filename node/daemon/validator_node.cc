@@ -4,16 +4,14 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <cstdio>
-#include <filesystem>
 
-#include "chaincode/chaincode.h"
 #include "ledger/store/store.h"
 #include "node/api/ledger_service.h"
 #include "node/api/trace_service.h"
 #include "node/config/node_config.h"
 #include "node/daemon/client_api.h"
 #include "node/daemon/metrics.h"
+#include "node/daemon/node_start.h"
 #include "node/daemon/run_until.h"
 #include "node/daemon/validator_setup.h"
 #include "node/net/peer_network.h"
@@ -42,11 +40,6 @@ class NetworkTransport final : public PeerTransport {
  private:
   PeerNetwork& network_;
 };
-
-int ConfigError(const Status& s) {
-  std::fprintf(stderr, "tadorid: %s\n", s.ToString().c_str());
-  return kExitConfig;
-}
 
 void RegisterMetrics(MetricsRegistry& m, const Store& store, const Mempool& mempool,
                      const BftValidator& validator, const PeerNetwork& network) {
@@ -96,24 +89,6 @@ void RegisterMetrics(MetricsRegistry& m, const Store& store, const Mempool& memp
                [&] { return validator.stats().core.payloads_refused; });
 }
 
-// Opens the data directory's store and binds it to the genesis (INVALID_ARGUMENT when it
-// holds another chain).
-Result<std::unique_ptr<Store>> OpenStore(const NodeConfig& config, const GenesisInfo& genesis) {
-  std::error_code ec;
-  std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) return Status::Internal("creating " + config.data_dir + ": " + ec.message());
-  TADORI_ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
-                          Store::Open((std::filesystem::path(config.data_dir) / "db").string()));
-  TADORI_ASSIGN_OR_RETURN(auto genesis_state, GenesisState(genesis.genesis));
-  Status init = store->InitGenesis(genesis, genesis_state);
-  if (!init.ok()) {
-    return Status::InvalidArgument(
-        init.WithContext("data directory " + config.data_dir + " belongs to another genesis")
-            .message());
-  }
-  return store;
-}
-
 // The leader schedule of the validator's current round, validators named by their genesis
 // ids; nothing while the validator does not know it yet.
 void FillLeaderSchedule(const ValidatorCore::Stats& stats, const GenesisInfo& genesis,
@@ -134,13 +109,6 @@ void FillLeaderSchedule(const ValidatorCore::Stats& stats, const GenesisInfo& ge
   }
 }
 
-std::shared_ptr<grpc::ServerCredentials> ClientCredentials(const ValidatorSetup& setup) {
-  if (setup.client_tls_cert_pem.empty()) return grpc::InsecureServerCredentials();
-  grpc::SslServerCredentialsOptions ssl;
-  ssl.pem_key_cert_pairs.push_back({setup.client_tls_key_pem, setup.client_tls_cert_pem});
-  return grpc::SslServerCredentials(ssl);
-}
-
 }  // namespace
 
 int RunValidatorNode(const std::string& config_path, const sigset_t& signals) {
@@ -153,12 +121,8 @@ int RunValidatorNode(const std::string& config_path, const sigset_t& signals) {
   ValidatorSetup& setup = *prepared;
   const GenesisInfo& genesis = setup.genesis;
 
-  Result<std::unique_ptr<Store>> opened = OpenStore(config, genesis);
-  if (!opened.ok()) {
-    if (opened.status().code() == Code::kInvalidArgument) return ConfigError(opened.status());
-    spdlog::error("opening store: {}", opened.status().ToString());
-    return kExitError;
-  }
+  Result<std::unique_ptr<Store>> opened = OpenNodeStore(config, genesis);
+  if (!opened.ok()) return StoreOpenError(opened.status());
   Store& store = **opened;
   spdlog::info("validator {} of chain {} genesis {} height {}", config.validator_id,
                genesis.genesis.chain_id(), genesis.hash.Hex(), store.Height());
@@ -201,6 +165,10 @@ int RunValidatorNode(const std::string& config_path, const sigset_t& signals) {
   }
   RegisterMetrics(metrics, store, mempool, validator, peers);
 
+  Result<ClientAccessSetup> client_access = SetUpClientAccess(
+      genesis, store, setup.client_tls_cert_pem, setup.client_tls_key_pem, &metrics);
+  if (!client_access.ok()) return ConfigError(client_access.status());
+
   const std::string validator_id = config.validator_id;
   LedgerService service(LedgerServiceContext{
       .store = store,
@@ -223,20 +191,14 @@ int RunValidatorNode(const std::string& config_path, const sigset_t& signals) {
               out->set_connected(p.connected);
             }
           },
+      .access = client_access->access,
   });
-  TraceService trace_service(store);
+  TraceService trace_service(store, client_access->access);
   std::unique_ptr<grpc::Server> server =
-      StartClientApi(config.client_listen, ClientCredentials(setup), service, trace_service);
+      StartClientApi(config.client_listen, client_access->credentials, service, trace_service);
   if (!server) return kExitError;
   std::unique_ptr<MetricsServer> metrics_server;
-  if (!config.metrics_listen.empty()) {
-    auto m = MetricsServer::Start(config.metrics_listen, metrics);
-    if (!m.ok()) {
-      spdlog::error("metrics: {}", m.status().ToString());
-      return kExitError;
-    }
-    metrics_server = std::move(*m);
-  }
+  if (!StartMetricsServer(config.metrics_listen, metrics, &metrics_server)) return kExitError;
   spdlog::info("tadorid validator {} serving on {} (peers on {}, metrics on {})",
                config.validator_id, config.client_listen, config.peer_listen,
                config.metrics_listen.empty() ? "-" : config.metrics_listen);

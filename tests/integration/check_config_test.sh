@@ -33,15 +33,18 @@ run 0 --check-config "$node_dir/node.toml"
 expect_out "config OK: $node_dir/node.toml"
 expect_out "hakata-wholesale-1 of hakata-wholesale, 2 of 4 in the genesis (quorum 3)"
 expect_out "(will be created at start)"
+expect_out "(TLS)" # the client API: network new gives it the node's certificate
 [ ! -e "$node_dir/data" ] || fail "--check-config created $node_dir/data"
 
+# The node's certificate serves peers and clients alike, so both are named.
 sed -e 's#^genesis *=.*#genesis = "../../missing.json"#' \
   -e 's#^tls_cert *= "node.crt"#tls_cert = "nowhere.crt"#' \
   "$node_dir/node.toml" >"$node_dir/broken.toml"
 run 2 --check-config "$node_dir/broken.toml"
 expect_out "genesis: reading $node_dir/../../missing.json"
 expect_out "peer.tls_cert: reading $node_dir/nowhere.crt"
-expect_out "$node_dir/broken.toml: 2 problems; the node would not start"
+expect_out "client.tls_cert: reading $node_dir/nowhere.crt"
+expect_out "$node_dir/broken.toml: 3 problems; the node would not start"
 
 printf 'validator_id = "hakata-wholesale-1"\n[peer\n' >"$dir/syntax.toml"
 run 2 --check-config "$dir/syntax.toml"

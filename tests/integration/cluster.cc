@@ -15,12 +15,19 @@
 #include <sstream>
 #include <thread>
 
+#include "ledger/certificates.h"
 #include "ledger/check.h"
 #include "ledger/files.h"
 #include "node/config/node_config.h"
 
 namespace tadori::testing {
 namespace {
+
+std::string ReadPem(const std::string& path) {
+  auto pem = ReadFileToString(path, 1 << 16);
+  TADORI_CHECK(pem.ok());
+  return *pem;
+}
 
 bool PortFree(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -33,9 +40,10 @@ bool PortFree(int port) {
   return ok;
 }
 
-// A base port whose peer (base+i), client (base+100+i) and metrics (base+200+i) ports are all
-// free now. Random, so concurrent test binaries rarely collide.
-int FreeBasePort(int validators) {
+// A base port whose peer (base+i), client (base+100+i) and metrics (base+200+i) ports, and
+// the observers' client (base+300+k) and metrics (base+400+k) ports, are all free now.
+// Random, so concurrent test binaries rarely collide.
+int FreeBasePort(int validators, int observers) {
   std::mt19937 rng(
       static_cast<uint32_t>(::getpid()) ^
       static_cast<uint32_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
@@ -45,6 +53,9 @@ int FreeBasePort(int validators) {
     for (int i = 0; i < validators && free; ++i) {
       free = PortFree(base + i) && PortFree(base + 100 + i) && PortFree(base + 200 + i);
     }
+    for (int k = 0; k < observers && free; ++k) {
+      free = PortFree(base + 300 + k) && PortFree(base + 400 + k);
+    }
     if (free) return base;
   }
   TADORI_CHECK(false && "no free ports");
@@ -53,10 +64,12 @@ int FreeBasePort(int validators) {
 
 }  // namespace
 
-Cluster::Cluster(int orgs) {
+Cluster::Cluster(int orgs, int validator_orgs, int observers) {
   cli::ConsortiumOptions options;
   options.orgs = orgs;
-  options.base_port = FreeBasePort(orgs);
+  options.validator_orgs = validator_orgs;
+  options.observers = observers;
+  options.base_port = FreeBasePort(orgs, observers);
   options.chain_id = "tadori-test";
   auto layout = cli::WriteConsortium(options, dir_.path() + "/net");
   TADORI_CHECK(layout.ok());
@@ -76,13 +89,47 @@ Cluster::Cluster(int orgs) {
   }
   for (size_t i = 0; i < layout_.validators.size(); ++i) {
     const cli::ConsortiumValidator& v = layout_.validators[i];
+    auto config = LoadNodeConfig(v.config_path);
+    TADORI_CHECK(config.ok());
+    // The harness acts as the validator's operator: its node certificate reads everything.
+    ClientTls tls;
+    if (!config->client_tls_cert_path.empty()) {
+      tls = AnonymousTls();
+      tls.cert_pem = ReadPem(config->client_tls_cert_path);
+      tls.key_pem = ReadPem(config->client_tls_key_path);
+    }
     nodes_.push_back(NodeProcess::ForConfig(v.config_path, DataDir(i), v.client_port,
-                                            ValidatorDir(i) + "/tadorid.log"));
+                                            ValidatorDir(i) + "/tadorid.log", std::move(tls)));
   }
+  for (const cli::ConsortiumObserver& o : layout_.observers) {
+    const std::string dir = std::filesystem::path(o.config_path).parent_path().string();
+    ClientTls tls = AnonymousTls();
+    tls.cert_pem = ReadPem(dir + "/observer.crt");
+    tls.key_pem = ReadPem(dir + "/observer.key");
+    observers_.push_back(NodeProcess::ForConfig(o.config_path, dir + "/data", o.client_port,
+                                                dir + "/tadorid.log", std::move(tls)));
+  }
+}
+
+ClientTls Cluster::MemberTls(size_t org) const {
+  ClientTls tls = AnonymousTls();
+  const std::string dir = dir_.path() + "/net/" + layout_.org_ids[org];
+  tls.cert_pem = ReadPem(dir + "/client.crt");
+  tls.key_pem = ReadPem(dir + "/client.key");
+  return tls;
+}
+
+ClientTls Cluster::AnonymousTls() const {
+  auto roots = GenesisTrustRootsPem(*genesis_);
+  TADORI_CHECK(roots.ok());
+  ClientTls tls;
+  tls.roots_pem = *roots;
+  return tls;
 }
 
 Cluster::~Cluster() {
   for (NodeProcess& n : nodes_) n.Kill();
+  for (NodeProcess& n : observers_) n.Kill();
   if (!::testing::Test::HasFailure()) return;
   // The directory goes with the test: show what each validator said first.
   for (size_t i = 0; i < nodes_.size(); ++i) {

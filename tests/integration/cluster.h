@@ -20,7 +20,10 @@ namespace tadori::testing {
 class Cluster {
  public:
   // Writes the consortium (orgs organisations, one validator each); starts nothing.
-  explicit Cluster(int orgs = 4);
+  explicit Cluster(int orgs = 4) : Cluster(orgs, orgs) {}
+  // The first validator_orgs organisations run one validator each; the others are members.
+  // `observers` observer nodes (`network new --observers`) follow the validators.
+  Cluster(int orgs, int validator_orgs, int observers = 0);
   ~Cluster();
 
   size_t size() const { return nodes_.size(); }
@@ -36,12 +39,20 @@ class Cluster {
   // Removes validator i's data directory (stop it first).
   void Wipe(size_t i);
   NodeProcess& node(size_t i) { return nodes_[i]; }
+  // Observer k (0-based); its stubs present its own observer certificate.
+  NodeProcess& observer(size_t k) { return observers_[k]; }
+  bool StartObserver(size_t k) { return observers_[k].Start(30'000); }
 
   // Validator i's directory: DIR/<org>/<validator>/ (node.crt, node.key, consensus.key, ...).
   std::string ValidatorDir(size_t i) const;
   std::string DataDir(size_t i) const { return ValidatorDir(i) + "/data"; }
   std::string AdminKeyPath(size_t org) const;
   PrivateKey AdminKey(size_t org) const;
+
+  // Client identities: a member of organisation `org` (its client.crt, naming its admin key),
+  // and a caller with no certificate. Validators' own stubs present their node certificate.
+  ClientTls MemberTls(size_t org) const;
+  ClientTls AnonymousTls() const;
 
   // The committed height validator i reports (0 when it does not answer).
   uint64_t Height(size_t i);
@@ -56,6 +67,7 @@ class Cluster {
   cli::ConsortiumLayout layout_;
   std::optional<GenesisInfo> genesis_;
   std::vector<NodeProcess> nodes_;
+  std::vector<NodeProcess> observers_;
 };
 
 }  // namespace tadori::testing

@@ -51,9 +51,11 @@ NodeProcess::NodeProcess(std::vector<std::string> args, std::string data_dir, in
       log_path_(std::move(log)) {}
 
 NodeProcess NodeProcess::ForConfig(const std::string& config_path, std::string data_dir,
-                                   int client_port, std::string log_path) {
-  return NodeProcess({"--config", config_path}, std::move(data_dir), client_port,
-                     std::move(log_path));
+                                   int client_port, std::string log_path, ClientTls tls) {
+  NodeProcess node({"--config", config_path}, std::move(data_dir), client_port,
+                   std::move(log_path));
+  node.tls_ = std::move(tls);
+  return node;
 }
 
 NodeProcess::NodeProcess(NodeProcess&& other) noexcept
@@ -61,6 +63,7 @@ NodeProcess::NodeProcess(NodeProcess&& other) noexcept
       data_dir_(std::move(other.data_dir_)),
       port_(other.port_),
       log_path_(std::move(other.log_path_)),
+      tls_(std::move(other.tls_)),
       pid_(other.pid_) {
   other.pid_ = -1;
 }
@@ -134,12 +137,31 @@ int NodeProcess::Stop(int timeout_ms) {
   return -1;
 }
 
-std::unique_ptr<v1::Ledger::Stub> NodeProcess::Stub() const {
-  return v1::Ledger::NewStub(grpc::CreateChannel(address(), grpc::InsecureChannelCredentials()));
+namespace {
+
+std::shared_ptr<grpc::Channel> ChannelTo(const std::string& address, const ClientTls& tls) {
+  if (tls.roots_pem.empty()) {
+    return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  }
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = tls.roots_pem;
+  ssl.pem_cert_chain = tls.cert_pem;
+  ssl.pem_private_key = tls.key_pem;
+  // Each test identity gets its own connection: gRPC would otherwise share one among
+  // channels of equal arguments, and with it the first identity's handshake.
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel(address, grpc::SslCredentials(ssl), args);
 }
 
-std::unique_ptr<v1::Trace::Stub> NodeProcess::TraceStub() const {
-  return v1::Trace::NewStub(grpc::CreateChannel(address(), grpc::InsecureChannelCredentials()));
+}  // namespace
+
+std::unique_ptr<v1::Ledger::Stub> NodeProcess::Stub(const ClientTls& tls) const {
+  return v1::Ledger::NewStub(ChannelTo(address(), tls));
+}
+
+std::unique_ptr<v1::Trace::Stub> NodeProcess::TraceStub(const ClientTls& tls) const {
+  return v1::Trace::NewStub(ChannelTo(address(), tls));
 }
 
 }  // namespace tadori::testing

@@ -19,13 +19,23 @@ int FreeLoopbackPort();
 // True when something listens on 127.0.0.1:port.
 bool PortAcceptsConnections(int port);
 
+// The TLS identity a test client presents to a node's client API: the trust roots (every
+// organisation CA) and, unless the caller is to be anonymous, a certificate and its key.
+// Empty roots: plaintext (tadorid --dev).
+struct ClientTls {
+  std::string roots_pem;
+  std::string cert_pem;
+  std::string key_pem;
+};
+
 class NodeProcess {
  public:
   // `tadorid --dev --data-dir data_dir --listen 127.0.0.1:port`, logging to data_dir.log.
   NodeProcess(std::string data_dir, int port);
   // `tadorid --config config_path`, whose client API is on 127.0.0.1:client_port.
+  // Stub() and TraceStub() present `tls`.
   static NodeProcess ForConfig(const std::string& config_path, std::string data_dir,
-                               int client_port, std::string log_path);
+                               int client_port, std::string log_path, ClientTls tls = {});
   NodeProcess(NodeProcess&& other) noexcept;
   NodeProcess& operator=(NodeProcess&&) = delete;
   ~NodeProcess();
@@ -38,8 +48,12 @@ class NodeProcess {
   bool running() const { return pid_ > 0; }
 
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
-  std::unique_ptr<v1::Ledger::Stub> Stub() const;
-  std::unique_ptr<v1::Trace::Stub> TraceStub() const;
+  std::unique_ptr<v1::Ledger::Stub> Stub() const { return Stub(tls_); }
+  std::unique_ptr<v1::Trace::Stub> TraceStub() const { return TraceStub(tls_); }
+  // Stubs of a caller with another identity (a member, an anonymous caller).
+  std::unique_ptr<v1::Ledger::Stub> Stub(const ClientTls& tls) const;
+  std::unique_ptr<v1::Trace::Stub> TraceStub(const ClientTls& tls) const;
+  const ClientTls& tls() const { return tls_; }
   const std::string& data_dir() const { return data_dir_; }
 
  private:
@@ -49,6 +63,7 @@ class NodeProcess {
   std::string data_dir_;
   int port_;
   std::string log_path_;
+  ClientTls tls_;
   pid_t pid_ = -1;
 };
 

@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
-# tools/quickstart end to end, as a newcomer runs it, in a temporary state directory on free
-# loopback ports with the binaries of a build directory (nothing is built):
+# tools/quickstart end to end, as a newcomer runs it, in a checkout of its own (a temporary
+# directory whose tools/quickstart and tools/data link to SOURCE_DIR's, so that the default
+# state directory and .tadori.toml are made there) on free loopback ports with the binaries of
+# a build directory (nothing is built):
 #   - the first run creates the 4-organisation network, starts four validators and loads the
 #     Kyushu story; `tadori status` lists the four validators with their peers connected;
+#   - it writes .tadori.toml in the checkout (first line "# written by tools/quickstart", mode
+#     0644), so `tadori` with no flags, anywhere in the checkout, reads as kyushu-farm: what
+#     kyushu-farm held, not the meal it never held, not whole blocks; with no certificate a
+#     caller gets Status only; a validator's certificate reads blocks;
 #   - it draws the story's pictures (the meal's provenance, truck 7's readings) as SVG;
 #   - the four agree: the same block hash at a height all of them have;
-#   - the story's trace back of the ready meal is the same on every node (but for the height
-#     each read it at);
-#   - a second run starts nothing and loads nothing;
-#   - `stop` leaves no tadorid of that state directory running.
+#   - the story's trace back of the ready meal, as tenjin-bistro (it received the meals), is
+#     the same on every node (but for the height each read it at);
+#   - a second run, with $TADORI_QUICKSTART_DIR, starts nothing, loads nothing, leaves
+#     .tadori.toml as it was and prints `export ... TADORI_CONFIG=<state>/cli.toml`, which works;
+#   - a .tadori.toml the script did not write is left alone;
+#   - `stop` leaves no tadorid of that state directory running; `--dev` then removes the
+#     .tadori.toml it wrote (the dev node speaks plaintext) and its printed config works.
 #
 #   quickstart_test.sh SOURCE_DIR BUILD_DIR
 # Exit 0 when everything holds; else 1 with the reason, keeping the state directory.
@@ -17,12 +26,20 @@ set -uo pipefail
 src=${1:?usage: quickstart_test.sh SOURCE_DIR BUILD_DIR}
 build=${2:?usage: quickstart_test.sh SOURCE_DIR BUILD_DIR}
 tadori=$build/tools/cli/tadori
-quickstart=$src/tools/quickstart
 meal=FD-BENTO-261121-A
+farm_lot=KF-SPN-261120-P1
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tadori-quickstart-test.XXXXXX") || exit 1
-export TADORI_QUICKSTART_DIR=$dir/state TADORI_BUILD_DIR=$build
-unset TADORI_NODE
+co=$dir/checkout
+mkdir -p "$co/tools" "$co/sub/dir" || exit 1
+ln -s "$src/tools/quickstart" "$co/tools/quickstart" || exit 1
+ln -s "$src/tools/data" "$co/tools/data" || exit 1
+quickstart=$co/tools/quickstart
+state=$co/.quickstart
+net=$state/network
+export TADORI_BUILD_DIR=$build
+# The CLI's settings come from what the quickstart writes, not from this environment.
+unset TADORI_QUICKSTART_DIR TADORI_NODE TADORI_CA TADORI_CERT TADORI_CERT_KEY TADORI_CONFIG
 
 # Every tadorid whose command line names the state directory.
 our_tadorids() {
@@ -30,7 +47,7 @@ our_tadorids() {
   for f in /proc/[0-9]*/cmdline; do
     pid=${f#/proc/}
     pid=${pid%/cmdline}
-    tr '\0' '\n' 2>/dev/null <"$f" | grep -q "^$TADORI_QUICKSTART_DIR/" || continue
+    tr '\0' '\n' 2>/dev/null <"$f" | grep -q "^$state/" || continue
     [ "$(basename "$(tr '\0' '\n' 2>/dev/null <"$f" | head -1)")" = tadorid ] && echo "$pid"
   done
 }
@@ -49,6 +66,14 @@ fail() {
 }
 expect_in() { # expect_in FILE TEXT
   grep -Fq -- "$2" "$1" || fail "$(basename "$1") lacks \"$2\""
+}
+# refused CODE ARGS...: tadori ARGS fails with CODE (its stderr in $dir/refused.txt).
+refused() {
+  local code=$1
+  shift
+  if "$tadori" "$@" >/dev/null 2>"$dir/refused.txt"; then fail "tadori $* was not refused"; fi
+  grep -q ": $code: " "$dir/refused.txt" ||
+    fail "tadori $* failed, but not with $code: $(cat "$dir/refused.txt")"
 }
 
 # A port P with P..P+3 (clients), P+50..P+53 (peers) and P+250..P+253 (metrics) free, below
@@ -76,19 +101,39 @@ start_s=$SECONDS
 "$quickstart" >"$dir/run1.txt" 2>&1 || fail "the first run failed: $(tail -5 "$dir/run1.txt")"
 echo "first run: $((SECONDS - start_s)) s"
 expect_in "$dir/run1.txt" "created a consortium of 8 organisations, 4 of them with a validator"
-expect_in "$dir/run1.txt" "loading the Kyushu story, each organisation through its own node"
+expect_in "$dir/run1.txt" "loading the Kyushu story, each organisation with its own certificate"
 expect_in "$dir/run1.txt" "validators (4)"
 expect_in "$dir/run1.txt" "peers (3 of 3 connected)"
 expect_in "$dir/run1.txt" "(the same trace from kyushu-farm-1 and tenjin-bistro-1"
 for id in kyushu-farm-1 hakata-wholesale-1 fukuoka-deli-1 tenjin-bistro-1; do
   grep -Eq "^$id +${id%-1} " "$dir/run1.txt" || fail "status does not list validator $id"
 done
+expect_in "$dir/run1.txt" "PERMISSION_DENIED: member" # kyushu-farm asks for the meal's trace
+
+# --- .tadori.toml: the CLI with no flags, anywhere in the checkout, is kyushu-farm ------------
+dot=$co/.tadori.toml
+[ -f "$dot" ] || fail "the first run wrote no $dot"
+[ "$(head -n 1 "$dot")" = "# written by tools/quickstart" ] || fail "$dot: first line $(head -n 1 "$dot")"
+[ "$(stat -c %a "$dot")" = 644 ] || fail "$dot has mode $(stat -c %a "$dot"), not 644"
+[ "$(stat -c %u "$dot")" = "$(id -u)" ] || fail "$dot is not the user's"
+expect_in "$dir/run1.txt" ".tadori.toml in this checkout (written by tools/quickstart)"
+cd "$co/sub/dir" || fail "cd $co/sub/dir"
+"$tadori" status >"$dir/status.txt" 2>&1 || fail "tadori status with .tadori.toml: $(cat "$dir/status.txt")"
+expect_in "$dir/status.txt" "validator id  kyushu-farm-1" # its own node first
+"$tadori" lot show "$farm_lot" >"$dir/lot.txt" 2>&1 ||
+  fail "kyushu-farm cannot read its own lot: $(cat "$dir/lot.txt")"
+expect_in "$dir/lot.txt" "lot code          $farm_lot"
+refused PERMISSION_DENIED trace back "$meal" # kyushu-farm never held the meals
+refused PERMISSION_DENIED block get 1        # whole blocks: not for a member
+refused UNAUTHENTICATED lot show "$farm_lot" --config "$state/anonymous.toml"
+"$tadori" status --config "$state/anonymous.toml" >/dev/null 2>&1 ||
+  fail "Status without a client certificate was refused"
 for i in 0 1 2 3; do
   "$tadori" status --node "${nodes[$i]}" >/dev/null 2>&1 || fail "node ${nodes[$i]} does not answer"
 done
 
 # --- the pictures: whole SVG documents that draw the story ----------------------------------
-pics=$TADORI_QUICKSTART_DIR/pictures
+pics=$state/pictures
 svg_ok() { # svg_ok FILE TEXT...: starts as SVG, is closed, and shows every TEXT
   local f=$1 text=$dir/$(basename "$1").txt
   shift
@@ -113,8 +158,11 @@ for n in "${nodes[@]}"; do
 done
 [ "$common" -ge 20 ] || fail "the story should have taken the chain past height 20, not $common"
 hashes=()
+validator=(--cert "$net/kyushu-farm/kyushu-farm-1/node.crt"
+  --cert-key "$net/kyushu-farm/kyushu-farm-1/node.key") # validators read whole blocks
 for n in "${nodes[@]}"; do
-  hashes+=("$("$tadori" block get "$common" --node "$n" | awk '$1 == "hash" {print $2}')")
+  hashes+=("$("$tadori" block get "$common" --node "$n" "${validator[@]}" |
+    awk '$1 == "hash" {print $2}')")
 done
 [ -n "${hashes[0]}" ] || fail "no hash for block $common"
 for i in 1 2 3; do
@@ -123,9 +171,10 @@ for i in 1 2 3; do
 done
 echo "block $common is ${hashes[0]} on all four nodes"
 
-# --- the story reads the same everywhere -----------------------------------------------------
+# --- the story reads the same everywhere, as tenjin-bistro ------------------------------------
 for i in 0 1 2 3; do
-  "$tadori" trace back "$meal" --json --node "${nodes[$i]}" |
+  "$tadori" trace back "$meal" --json --node "${nodes[$i]}" \
+    --config "$net/tenjin-bistro/cli.toml" |
     sed 's/"readAtHeight":"[0-9]*"//' >"$dir/trace-$i.json" || fail "trace back on ${nodes[$i]}"
 done
 grep -q '"originLot":"KF-SPN-261120-P1"' "$dir/trace-0.json" ||
@@ -135,17 +184,35 @@ for i in 1 2 3; do
     fail "the trace back of $meal on ${nodes[$i]} differs from ${nodes[0]}'s"
 done
 
-# --- the second run changes nothing ----------------------------------------------------------
-pids_before=$(cat "$TADORI_QUICKSTART_DIR"/run/*.pid)
-story_before=$(wc -l <"$TADORI_QUICKSTART_DIR/story/story.log")
-"$quickstart" >"$dir/run2.txt" 2>&1 || fail "the second run failed: $(tail -5 "$dir/run2.txt")"
+# --- the second run changes nothing; with $TADORI_QUICKSTART_DIR it prints the config ----------
+pids_before=$(cat "$state"/run/*.pid)
+story_before=$(wc -l <"$state/story/story.log")
+dot_inode=$(stat -c %i "$dot")
+TADORI_QUICKSTART_DIR=$state "$quickstart" >"$dir/run2.txt" 2>&1 ||
+  fail "the second run failed: $(tail -5 "$dir/run2.txt")"
 expect_in "$dir/run2.txt" \
   "already running: kyushu-farm-1 hakata-wholesale-1 fukuoka-deli-1 tenjin-bistro-1"
 expect_in "$dir/run2.txt" "the Kyushu story is already on the chain; not loading it again"
 if grep -q "started:" "$dir/run2.txt"; then fail "the second run started a node"; fi
-[ "$(cat "$TADORI_QUICKSTART_DIR"/run/*.pid)" = "$pids_before" ] || fail "pids changed"
-[ "$(wc -l <"$TADORI_QUICKSTART_DIR/story/story.log")" = "$story_before" ] ||
+[ "$(cat "$state"/run/*.pid)" = "$pids_before" ] || fail "pids changed"
+[ "$(wc -l <"$state/story/story.log")" = "$story_before" ] ||
   fail "the second run submitted transactions"
+[ "$(stat -c %i "$dot")" = "$dot_inode" ] ||
+  fail "the run with TADORI_QUICKSTART_DIR rewrote $dot"
+expect_in "$dir/run2.txt" "export PATH=$build/tools/cli:\$PATH TADORI_CONFIG=$state/cli.toml"
+cd "$dir" || fail "cd $dir"
+TADORI_CONFIG=$state/cli.toml "$tadori" lot show "$farm_lot" >/dev/null 2>"$dir/lot.txt" ||
+  fail "TADORI_CONFIG=$state/cli.toml tadori lot show: $(cat "$dir/lot.txt")"
+
+# --- a .tadori.toml the script did not write stays as it is -----------------------------------
+cp -p "$dot" "$dir/dot-written"
+printf 'node = "%s"\n' "${nodes[1]}" >"$dot"
+cp -p "$dot" "$dir/dot-mine"
+"$quickstart" >"$dir/run3.txt" 2>&1 || fail "the third run failed: $(tail -5 "$dir/run3.txt")"
+cmp -s "$dot" "$dir/dot-mine" || fail "the third run changed a .tadori.toml it did not write"
+expect_in "$dir/run3.txt" ".tadori.toml was not written by tools/quickstart; it is left alone"
+expect_in "$dir/run3.txt" "TADORI_CONFIG=$state/cli.toml"
+cp -p "$dir/dot-written" "$dot"
 
 # --- stop --------------------------------------------------------------------------------------
 [ -n "$(our_tadorids)" ] || fail "no tadorid of $TADORI_QUICKSTART_DIR found before stop"
@@ -153,6 +220,17 @@ if grep -q "started:" "$dir/run2.txt"; then fail "the second run started a node"
 expect_in "$dir/stop.txt" "tenjin-bistro-1 stopped"
 left=$(our_tadorids)
 [ -z "$left" ] || fail "still running after stop: $left"
+
+# --- --dev: the network's .tadori.toml goes (the dev node speaks plaintext) --------------------
+"$quickstart" --dev >"$dir/dev.txt" 2>&1 || fail "the --dev run failed: $(tail -5 "$dir/dev.txt")"
+[ ! -e "$dot" ] || fail "--dev left the network's $dot"
+expect_in "$dir/dev.txt" "TADORI_CONFIG=$state/dev-cli.toml"
+TADORI_CONFIG=$state/dev-cli.toml "$tadori" trace back "$meal" >/dev/null 2>"$dir/dev-trace.txt" ||
+  fail "the --dev node's printed config does not work: $(cat "$dir/dev-trace.txt")"
+"$quickstart" stop >"$dir/stop-dev.txt" 2>&1 || fail "stopping the dev node failed"
+expect_in "$dir/stop-dev.txt" "dev node stopped"
+left=$(our_tadorids)
+[ -z "$left" ] || fail "still running after the dev node's stop: $left"
 "$quickstart" stop >"$dir/stop2.txt" 2>&1 || fail "a second stop failed"
 expect_in "$dir/stop2.txt" "no node running"
 

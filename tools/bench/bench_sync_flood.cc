@@ -10,11 +10,17 @@
 // `tadori network new` directory (so that validator must not be running), sends its Hello,
 // then `--requests` SyncRequests for the whole chain (committed height 0), and keeps the
 // stream open for `--seconds` without ever reading it.
+//
+// The target's client API (Status, for round and height) speaks TLS, as `network new` sets it
+// up: the flooder calls it with $TADORI_CA and, when set, $TADORI_CERT / $TADORI_CERT_KEY
+// (PEM files, as `tadori` takes them), else with the same validator identity as its peer link
+// (a validator's certificate identifies it to the client API too).
 #include <grpcpp/grpcpp.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -63,6 +69,27 @@ int Fail(const std::string& what) {
   return 1;
 }
 
+// The file named by environment variable `var`, "" when it is unset.
+Result<std::string> EnvFile(const char* var) {
+  const char* path = std::getenv(var);
+  if (path == nullptr || path[0] == '\0') return std::string();
+  Result<std::string> text = ReadFileToString(path, 256 * 1024);
+  if (!text.ok()) return text.status().WithContext(std::string("$") + var);
+  return text;
+}
+
+// TLS for the client API: $TADORI_CA (+ $TADORI_CERT, $TADORI_CERT_KEY) when set, else
+// `validator`, the flooder's own peer identity.
+Result<grpc::SslCredentialsOptions> ClientApiTls(const grpc::SslCredentialsOptions& validator) {
+  TADORI_ASSIGN_OR_RETURN(std::string ca, EnvFile("TADORI_CA"));
+  if (ca.empty()) return validator;
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = std::move(ca);
+  TADORI_ASSIGN_OR_RETURN(ssl.pem_cert_chain, EnvFile("TADORI_CERT"));
+  TADORI_ASSIGN_OR_RETURN(ssl.pem_private_key, EnvFile("TADORI_CERT_KEY"));
+  return ssl;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -99,8 +126,10 @@ int main(int argc, char** argv) {
   args.SetMaxSendMessageSize(64 * 1024 * 1024);
   auto channel = grpc::CreateCustomChannel(target, grpc::SslCredentials(ssl), args);
   auto peer = v1::Peer::NewStub(channel);
+  Result<grpc::SslCredentialsOptions> client_tls = ClientApiTls(ssl);
+  if (!client_tls.ok()) return Fail(client_tls.status().ToString());
   auto client =
-      v1::Ledger::NewStub(grpc::CreateChannel(target_client, grpc::InsecureChannelCredentials()));
+      v1::Ledger::NewStub(grpc::CreateChannel(target_client, grpc::SslCredentials(*client_tls)));
 
   grpc::ClientContext ctx;
   auto stream = peer->Connect(&ctx);

@@ -1,17 +1,18 @@
 #include "tools/cli/cli_context.h"
 
 #include <cstdio>
-#include <cstdlib>
 #include <optional>
 
 #include "tools/client/channel.h"
-#include "tools/client/node_address.h"
-#include "tools/client/node_list.h"
 #include "tools/client/rpc_error.h"
 
 namespace tadori::cli {
 
 namespace {
+// The setup of this process's connections, once chosen: ReportFailure reads it to tell a node
+// that speaks TLS from one that is down. A process runs one command, so there is one.
+std::optional<client::ClientSetup> chosen_setup;
+
 void PrintErrorLine(std::string_view what, const Status& status) {
   const std::string line = "tadori: " + client::DescribeError(what, status) + "\n";
   std::fwrite(line.data(), 1, line.size(), stderr);
@@ -21,6 +22,14 @@ void PrintErrorLine(std::string_view what, const Status& status) {
 
 int ReportFailure(std::string_view what, const Status& status) {
   PrintErrorLine(what, status);
+  if (chosen_setup) {
+    const std::string hint = client::ConnectionHint(*chosen_setup, status);
+    if (!hint.empty()) {
+      const std::string line = "tadori: hint: " + hint + "\n";
+      std::fwrite(line.data(), 1, line.size(), stderr);
+      std::fflush(stderr);
+    }
+  }
   return kExitFailure;
 }
 
@@ -30,45 +39,46 @@ int ReportUsage(std::string_view what, const Status& status) {
 }
 
 namespace {
-// The node list, or nullopt after reporting a bad one.
-std::optional<std::vector<std::string>> ChooseNodes(CliContext& ctx) {
-  std::optional<std::string> flag;
-  if (!ctx.node_flag.empty()) flag = ctx.node_flag;
-  const std::string env_name(client::kNodeEnvVar);
-  Result<std::vector<std::string>> nodes =
-      client::ResolveNodeList(flag, std::getenv(env_name.c_str()));
-  if (!nodes.ok()) {
-    ctx.exit_code = ReportUsage("choosing the node", nodes.status());
-    return std::nullopt;
+// The nodes and TLS identity, or nullptr after reporting a bad setting.
+const client::ClientSetup* ChooseSetup(CliContext& ctx) {
+  Result<client::ClientSetup> setup = client::ResolveClientSetup(ctx.flags);
+  if (!setup.ok()) {
+    ctx.exit_code = ReportUsage("choosing the node and TLS identity", setup.status());
+    return nullptr;
   }
-  return std::move(*nodes);
+  chosen_setup = *std::move(setup);
+  return &*chosen_setup;
 }
 
-// The first of the chosen nodes that accepts a connection, or nullopt as ChooseNodes.
-std::optional<std::string> ChooseOneNode(CliContext& ctx) {
-  std::optional<std::vector<std::string>> nodes = ChooseNodes(ctx);
-  if (!nodes) return std::nullopt;
+// The first of the chosen nodes that accepts a connection, or nullptr as ChooseSetup.
+const std::string* ChooseOneNode(CliContext& ctx, const client::ClientSetup** setup) {
+  *setup = ChooseSetup(ctx);
+  if (*setup == nullptr) return nullptr;
   const client::FailoverPolicy policy;
-  return (*nodes)[client::FirstReachableNode(*nodes, policy.connect_timeout_ms)];
+  const std::vector<std::string>& nodes = (*setup)->nodes;
+  return &nodes[client::FirstReachableNode(nodes, policy.connect_timeout_ms, (*setup)->channel)];
 }
 }  // namespace
 
 std::unique_ptr<client::NodeSet> ConnectNodes(CliContext& ctx) {
-  std::optional<std::vector<std::string>> nodes = ChooseNodes(ctx);
-  if (!nodes) return nullptr;
-  return std::make_unique<client::NodeSet>(std::move(*nodes));
+  const client::ClientSetup* setup = ChooseSetup(ctx);
+  if (setup == nullptr) return nullptr;
+  return std::make_unique<client::NodeSet>(setup->nodes, client::FailoverPolicy{}, 0,
+                                           setup->channel);
 }
 
 std::unique_ptr<v1::Ledger::Stub> ConnectLedger(CliContext& ctx) {
-  std::optional<std::string> address = ChooseOneNode(ctx);
-  if (!address) return nullptr;
-  return client::NewLedgerStub(*address);
+  const client::ClientSetup* setup = nullptr;
+  const std::string* address = ChooseOneNode(ctx, &setup);
+  if (address == nullptr) return nullptr;
+  return client::NewLedgerStub(*address, setup->channel);
 }
 
 std::unique_ptr<v1::Trace::Stub> ConnectTrace(CliContext& ctx) {
-  std::optional<std::string> address = ChooseOneNode(ctx);
-  if (!address) return nullptr;
-  return client::NewTraceStub(*address);
+  const client::ClientSetup* setup = nullptr;
+  const std::string* address = ChooseOneNode(ctx, &setup);
+  if (address == nullptr) return nullptr;
+  return client::NewTraceStub(*address, setup->channel);
 }
 
 void PrintLine(std::string_view text) {

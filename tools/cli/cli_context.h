@@ -8,6 +8,7 @@
 #include "ledger/status.h"
 #include "tadori/v1/ledger.grpc.pb.h"
 #include "tadori/v1/trace.grpc.pb.h"
+#include "tools/client/client_config.h"
 #include "tools/client/failover.h"
 
 namespace tadori::cli {
@@ -18,18 +19,25 @@ inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 
 struct CliContext {
-  std::string node_flag;  // --node as given; empty when absent
+  // --node, --ca, --cert, --cert-key, --config as given; empty when absent. What they and
+  // their environment variables and config file mean: client/client_config.h.
+  client::ClientFlags flags;
   int exit_code = kExitOk;
 };
 
-// Prints "tadori: <what>: <CODE>: <message>" on stderr and returns kExitFailure.
+// Prints "tadori: <what>: <CODE>: <message>" on stderr and returns kExitFailure. When an
+// UNAVAILABLE failure looks like a TLS mismatch (a TLS node called in plaintext, a plaintext
+// node with --ca, a node outside the CA bundle), a second line says so
+// (client::ConnectionHint).
 int ReportFailure(std::string_view what, const Status& status);
 // Same line, for command-line mistakes found after parsing; returns kExitUsage.
 int ReportUsage(std::string_view what, const Status& status);
 
-// The nodes named by --node / $TADORI_NODE / the default: one address, or a comma-separated
-// list of the nodes of one network, which calls fail over between (client/failover.h). On a
-// bad list it reports the usage error, sets ctx.exit_code and returns nullptr.
+// The nodes named by --node / $TADORI_NODE / the config file / the default: one address, or
+// a comma-separated list of the nodes of one network, which calls fail over between
+// (client/failover.h), over TLS when a CA bundle is given (client/client_config.h). On a bad
+// list, config file or TLS file it reports the usage error, sets ctx.exit_code and returns
+// nullptr.
 std::unique_ptr<client::NodeSet> ConnectNodes(CliContext& ctx);
 
 // A Ledger stub for one of those nodes, the first that accepts a connection, for an exchange

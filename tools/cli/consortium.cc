@@ -7,12 +7,15 @@
 #include <filesystem>
 
 #include "ledger/certificates.h"
+#include "ledger/client_identity.h"
 #include "ledger/files.h"
 #include "ledger/genesis.h"
 #include "ledger/keys.h"
 #include "ledger/limits.h"
 #include "ledger/wall_clock.h"
 #include "node/config/node_config.h"
+#include "tools/client/client_config.h"
+#include "tools/client/node_list.h"
 
 namespace tadori::cli {
 
@@ -84,8 +87,18 @@ std::string PortRange(int first, int count) {
   return std::to_string(first) + ".." + std::to_string(first + count - 1);
 }
 
-bool Overlap(int a, int b, int count) {
-  return a < b + count && b < a + count;
+// Whether ports a..a+a_count-1 and b..b+b_count-1 share one.
+bool Overlap(int a, int a_count, int b, int b_count) {
+  return a_count > 0 && b_count > 0 && a < b + b_count && b < a + a_count;
+}
+
+// Observer k (0-based here) takes base+300+k for clients and base+400+k for metrics: the
+// validators' ranges below each hold at most kConsortiumValidatorsMax ports.
+int ObserverClientPort(const ConsortiumOptions& o, int k) {
+  return o.base_port + 300 + k;
+}
+int ObserverMetricsPort(const ConsortiumOptions& o, int k) {
+  return o.base_port + 400 + k;
 }
 
 // The client ports of validators 0..total-1, which the operator may place anywhere that the
@@ -97,13 +110,23 @@ Status CheckClientPorts(const ConsortiumOptions& o, int total) {
   if (o.client_port < 1 || o.client_port + total - 1 > 65535) {
     return Status::InvalidArgument(what + " must lie within 1..65535");
   }
-  if (Overlap(o.client_port, o.base_port, total)) {
+  if (Overlap(o.client_port, total, o.base_port, total)) {
     return Status::InvalidArgument(what + " overlap the peer ports " +
                                    PortRange(o.base_port, total) + " (--base-port)");
   }
-  if (Overlap(o.client_port, o.base_port + 200, total)) {
+  if (Overlap(o.client_port, total, o.base_port + 200, total)) {
     return Status::InvalidArgument(what + " overlap the metrics ports " +
                                    PortRange(o.base_port + 200, total) + " (--base-port + 200)");
+  }
+  if (Overlap(o.client_port, total, ObserverClientPort(o, 0), o.observers)) {
+    return Status::InvalidArgument(what + " overlap the observers' client ports " +
+                                   PortRange(ObserverClientPort(o, 0), o.observers) +
+                                   " (--base-port + 300)");
+  }
+  if (Overlap(o.client_port, total, ObserverMetricsPort(o, 0), o.observers)) {
+    return Status::InvalidArgument(what + " overlap the observers' metrics ports " +
+                                   PortRange(ObserverMetricsPort(o, 0), o.observers) +
+                                   " (--base-port + 400)");
   }
   return Status::Ok();
 }
@@ -128,9 +151,17 @@ Status CheckOptions(const ConsortiumOptions& o) {
         std::to_string(total) + " validators: at most " + std::to_string(kConsortiumValidatorsMax) +
         " fit the port layout (client ports start 100 above peer ports)");
   }
-  if (o.base_port < 1 || o.base_port + 200 + total - 1 > 65535) {
+  if (o.observers < 0 || o.observers > kConsortiumObserversMax) {
+    return Status::InvalidArgument("--observers must be 0.." +
+                                   std::to_string(kConsortiumObserversMax) + ", not " +
+                                   std::to_string(o.observers));
+  }
+  // The highest port: the last observer's metrics port, or without observers the last
+  // validator's.
+  const int highest_offset = o.observers > 0 ? 400 + o.observers - 1 : 200 + total - 1;
+  if (o.base_port < 1 || o.base_port + highest_offset > 65535) {
     return Status::InvalidArgument("--base-port " + std::to_string(o.base_port) +
-                                   ": ports base..base+" + std::to_string(200 + total - 1) +
+                                   ": ports base..base+" + std::to_string(highest_offset) +
                                    " must lie within 1..65535");
   }
   TADORI_RETURN_IF_ERROR(CheckClientPorts(o, total));
@@ -185,12 +216,69 @@ struct ValidatorFiles {
   std::string config_toml;
 };
 
+struct ObserverFiles {
+  ConsortiumObserver info;
+  PemKeyPair tls;
+  std::string config_toml;
+};
+
 struct OrgFiles {
   OrgPlan plan;
   PemKeyPair ca;
   std::string admin_key_pem;
+  PemKeyPair member;  // the client certificate naming the admin key
+  std::string cli_toml;
   std::vector<ValidatorFiles> validators;
 };
+
+// The client API address of a validator; every validator listens for clients on loopback.
+std::string ClientAddress(const ConsortiumValidator& v) {
+  return "127.0.0.1:" + std::to_string(v.client_port);
+}
+
+// The validators' client addresses as an organisation's client or observer tries them: its
+// own validators first (the ones it trusts most, and the nearest in a real deployment), then
+// the others in genesis order, at most `max` (a client's node list and an observer's follow
+// list are bounded).
+std::vector<std::string> OwnValidatorsFirst(const std::string& org_id,
+                                            const std::vector<ConsortiumValidator>& validators,
+                                            size_t max) {
+  std::vector<std::string> nodes;
+  for (const ConsortiumValidator& v : validators) {
+    if (v.org_id == org_id) nodes.push_back(ClientAddress(v));
+  }
+  for (const ConsortiumValidator& v : validators) {
+    if (v.org_id != org_id) nodes.push_back(ClientAddress(v));
+  }
+  if (nodes.size() > max) nodes.resize(max);
+  return nodes;
+}
+
+// The organisation the observers belong to: the first one the read policy lets read
+// everything (an auditor keeps its own verified copy), else the first validator organisation
+// (which scales its own reads). IdentifyClient refuses observers of any other organisation.
+const v1::Organization& ObserverOrganisation(const v1::Genesis& genesis) {
+  const v1::ReadPolicy policy = EffectiveReadPolicy(genesis);
+  for (const v1::Organization& org : genesis.organizations()) {
+    if (OrgHasAnyRole(org, policy.read_all_roles())) return org;
+  }
+  return genesis.organizations(0);  // organisations [0, validator_orgs) run the validators
+}
+
+std::string RenderClientConfig(const std::string& org_id, const std::vector<std::string>& nodes) {
+  std::string node_list;
+  for (const std::string& n : nodes) node_list += (node_list.empty() ? "" : ",") + n;
+  return "# The tadori client config of " + org_id +
+         ": tadori --config <this file>, or\n"
+         "# export TADORI_CONFIG=<this file>. Paths are relative to this file; client.crt\n"
+         "# names the key id of admin.key, the key that signs this organisation's transactions.\n"
+         "node     = \"" +
+         node_list +
+         "\"\n"
+         "ca       = \"../ca-bundle.pem\"\n"
+         "cert     = \"client.crt\"\n"
+         "cert_key = \"client.key\"\n";
+}
 
 }  // namespace
 
@@ -206,11 +294,12 @@ Result<ConsortiumLayout> WriteConsortium(const ConsortiumOptions& options,
   genesis.set_genesis_time_ms(options.genesis_time_ms != 0 ? options.genesis_time_ms
                                                            : WallClockMs());
 
-  // The node certificate names the host the others dial, as an IP or a DNS name.
+  // The node certificate names the host the others dial, as an IP or a DNS name, and
+  // 127.0.0.1, where its client API listens and clients check it.
   std::vector<std::string> cert_dns = {"localhost"};
-  std::vector<std::string> cert_ips;
+  std::vector<std::string> cert_ips = {"127.0.0.1"};
   if (IsIpAddress(options.host)) {
-    cert_ips.push_back(options.host);
+    if (options.host != "127.0.0.1") cert_ips.push_back(options.host);
   } else if (options.host != "localhost") {
     cert_dns.push_back(options.host);
   }
@@ -232,6 +321,12 @@ Result<ConsortiumLayout> WriteConsortium(const ConsortiumOptions& options,
     if (!ca.ok()) return ca.status().WithContext("creating the CA of " + org.plan.id);
     org.ca = *std::move(ca);
     g->set_ca_certificate(org.ca.certificate_pem);
+    Result<PemKeyPair> member =
+        IssueMemberCertificate(org.ca, org.plan.id, admin.public_key().id());
+    if (!member.ok()) {
+      return member.status().WithContext("issuing the client certificate of " + org.plan.id);
+    }
+    org.member = *std::move(member);
     if (o >= validator_orgs) {  // a member: no validator
       orgs.push_back(std::move(org));
       continue;
@@ -273,6 +368,8 @@ Result<ConsortiumLayout> WriteConsortium(const ConsortiumOptions& options,
 
   ConsortiumLayout layout;
   layout.genesis_path = (out / "genesis.json").string();
+  layout.ca_bundle_path = (out / "ca-bundle.pem").string();
+  TADORI_ASSIGN_OR_RETURN(const std::string ca_bundle, GenesisTrustRootsPem(*decoded));
   layout.genesis_hash_hex = decoded->hash.Hex();
   layout.validator_org_count = validator_orgs;
 
@@ -288,7 +385,9 @@ Result<ConsortiumLayout> WriteConsortium(const ConsortiumOptions& options,
       c.peer_listen = val.info.peer_address;
       c.peer_tls_cert_path = "node.crt";
       c.peer_tls_key_path = "node.key";
-      c.client_listen = "127.0.0.1:" + std::to_string(val.info.client_port);
+      c.client_listen = ClientAddress(val.info);
+      c.client_tls_cert_path = "node.crt";
+      c.client_tls_key_path = "node.key";
       c.metrics_listen = "127.0.0.1:" + std::to_string(val.info.metrics_port);
       for (const v1::Validator& other : genesis.validators()) {
         if (other.id() != val.info.id) c.peers.emplace(other.id(), other.address());
@@ -301,15 +400,89 @@ Result<ConsortiumLayout> WriteConsortium(const ConsortiumOptions& options,
     }
   }
 
+  // Client configs, once every validator's address is known.
+  for (OrgFiles& org : orgs) {
+    ConsortiumClient client;
+    client.org_id = org.plan.id;
+    client.certificate_path = (out / org.plan.id / "client.crt").string();
+    client.key_path = (out / org.plan.id / "client.key").string();
+    client.config_path = (out / org.plan.id / "cli.toml").string();
+    client.nodes = OwnValidatorsFirst(org.plan.id, layout.validators, client::kNodeListMax);
+    org.cli_toml = RenderClientConfig(org.plan.id, client.nodes);
+    Result<client::ClientConfigFile> parsed =
+        client::ParseClientConfig(org.cli_toml, client.config_path);
+    if (!parsed.ok()) return parsed.status().WithContext("checking the client config");
+    layout.clients.push_back(std::move(client));
+  }
+
+  // Observers, once every validator's client address is known. Each certificate must be one
+  // the validators admit as an observer of its organisation.
+  std::vector<ObserverFiles> observers;
+  if (options.observers > 0) {
+    const v1::Organization& org = ObserverOrganisation(decoded->genesis);
+    const PemKeyPair* ca = nullptr;
+    for (const OrgFiles& o : orgs) {
+      if (o.plan.id == org.id()) ca = &o.ca;
+    }
+    if (ca == nullptr) return Status::Internal("no CA for the observers' " + org.id());
+    // IssueObserverCertificate names localhost and the observer id itself.
+    std::vector<std::string> observer_dns;
+    for (const std::string& name : cert_dns) {
+      if (name != "localhost") observer_dns.push_back(name);
+    }
+    for (int k = 0; k < options.observers; ++k) {
+      ObserverFiles obs;
+      obs.info.id = org.id() + "-observer-" + std::to_string(k + 1);
+      obs.info.org_id = org.id();
+      obs.info.client_port = static_cast<uint16_t>(ObserverClientPort(options, k));
+      obs.info.metrics_port = static_cast<uint16_t>(ObserverMetricsPort(options, k));
+      obs.info.config_path = (out / org.id() / obs.info.id / "node.toml").string();
+
+      Result<PemKeyPair> tls =
+          IssueObserverCertificate(*ca, org.id(), obs.info.id, observer_dns, cert_ips);
+      if (!tls.ok()) return tls.status().WithContext("issuing the certificate of " + obs.info.id);
+      obs.tls = *std::move(tls);
+      Result<ClientIdentity> who = IdentifyClient(obs.tls.certificate_pem, *decoded);
+      if (!who.ok()) return who.status().WithContext("checking the certificate of " + obs.info.id);
+      if (who->kind != ClientIdentity::Kind::kObserver || who->org_id != org.id() ||
+          who->node_id != obs.info.id) {
+        return Status::Internal("the certificate of " + obs.info.id +
+                                " does not identify it as an observer of " + org.id());
+      }
+
+      NodeConfig c;
+      c.role = NodeRole::kObserver;
+      c.node_id = obs.info.id;
+      c.data_dir = "data";
+      c.genesis_path = "../../genesis.json";
+      c.client_listen = "127.0.0.1:" + std::to_string(obs.info.client_port);
+      c.client_tls_cert_path = "observer.crt";
+      c.client_tls_key_path = "observer.key";
+      c.metrics_listen = "127.0.0.1:" + std::to_string(obs.info.metrics_port);
+      c.follow_validators = OwnValidatorsFirst(org.id(), layout.validators, kFollowValidatorsMax);
+      obs.config_toml = RenderNodeConfig(c);
+      Result<NodeConfig> parsed = ParseNodeConfig(obs.config_toml, obs.info.config_path);
+      if (!parsed.ok()) return parsed.status().WithContext("checking the config of " + c.node_id);
+      layout.observers.push_back(obs.info);
+      observers.push_back(std::move(obs));
+    }
+  }
+
   // Now the disk.
   TADORI_RETURN_IF_ERROR(MakeDir(out));
   TADORI_RETURN_IF_ERROR(WritePublicFile(layout.genesis_path, genesis_json));
+  TADORI_RETURN_IF_ERROR(WritePublicFile(layout.ca_bundle_path, ca_bundle));
   for (const OrgFiles& org : orgs) {
     const fs::path org_dir = out / org.plan.id;
     TADORI_RETURN_IF_ERROR(MakeDir(org_dir));
     TADORI_RETURN_IF_ERROR(WritePublicFile((org_dir / "ca.crt").string(), org.ca.certificate_pem));
     TADORI_RETURN_IF_ERROR(WritePrivateFile((org_dir / "ca.key").string(), org.ca.private_key_pem));
     TADORI_RETURN_IF_ERROR(WritePrivateFile((org_dir / "admin.key").string(), org.admin_key_pem));
+    TADORI_RETURN_IF_ERROR(
+        WritePublicFile((org_dir / "client.crt").string(), org.member.certificate_pem));
+    TADORI_RETURN_IF_ERROR(
+        WritePrivateFile((org_dir / "client.key").string(), org.member.private_key_pem));
+    TADORI_RETURN_IF_ERROR(WritePublicFile((org_dir / "cli.toml").string(), org.cli_toml));
     for (const ValidatorFiles& val : org.validators) {
       const fs::path dir = org_dir / val.info.id;
       TADORI_RETURN_IF_ERROR(MakeDir(dir));
@@ -320,6 +493,16 @@ Result<ConsortiumLayout> WriteConsortium(const ConsortiumOptions& options,
           WritePrivateFile((dir / "consensus.key").string(), val.consensus_key_pem));
       TADORI_RETURN_IF_ERROR(WritePublicFile(val.info.config_path, val.config_toml));
     }
+  }
+
+  for (const ObserverFiles& obs : observers) {
+    const fs::path dir = out / obs.info.org_id / obs.info.id;
+    TADORI_RETURN_IF_ERROR(MakeDir(dir));
+    TADORI_RETURN_IF_ERROR(
+        WritePublicFile((dir / "observer.crt").string(), obs.tls.certificate_pem));
+    TADORI_RETURN_IF_ERROR(
+        WritePrivateFile((dir / "observer.key").string(), obs.tls.private_key_pem));
+    TADORI_RETURN_IF_ERROR(WritePublicFile(obs.info.config_path, obs.config_toml));
   }
 
   // And the file as written, read back: the genesis every node will seal.

@@ -3,6 +3,7 @@
 
 #include "tools/cli/cli_context.h"
 #include "tools/cli/commands.h"
+#include "tools/client/client_config.h"
 #include "tools/client/node_address.h"
 
 int main(int argc, char** argv) {
@@ -13,11 +14,13 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   // Global flags may also follow the subcommand: `tadori status --node host:7050`.
   app.fallthrough();
-  app.add_option("--node", ctx.node_flag,
+  app.add_option("--node", ctx.flags.node,
                  "node address HOST:PORT, or the comma-separated nodes of one network; a call "
                  "moves on to the next when a node cannot be reached (default: $TADORI_NODE, "
-                 "else " +
+                 "else node in the config file, else " +
                      std::string(tadori::client::kDefaultNodeAddress) + ")");
+  // TLS to the node's client API and who the caller is.
+  tadori::client::AddClientConfigFlags(app, ctx.flags);
 
   AddKeygenCommand(app, ctx);
   AddStatusCommand(app, ctx);

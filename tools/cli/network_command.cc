@@ -26,8 +26,14 @@ int RunNetworkNew(const NetworkNewOptions& opt) {
     return ReportFailure("network new", layout.status());
   }
   const ConsortiumLayout& l = *layout;
-  PrintLine("wrote a consortium of " + std::to_string(l.org_ids.size()) + " organisations and " +
-            std::to_string(l.validators.size()) + " validators to " + opt.out);
+  std::string what = std::to_string(l.org_ids.size()) + " organisations";
+  what += l.observers.empty() ? " and " : ", ";
+  what += std::to_string(l.validators.size()) + " validators";
+  if (!l.observers.empty()) {
+    what += " and " + std::to_string(l.observers.size()) +
+            (l.observers.size() == 1 ? " observer" : " observers");
+  }
+  PrintLine("wrote a consortium of " + what + " to " + opt.out);
   PrintLine("chain " + opt.consortium.chain_id + ", genesis " + l.genesis_path + " (hash " +
             l.genesis_hash_hex.substr(0, 16) + "...)");
   PrintLine("");
@@ -40,6 +46,17 @@ int RunNetworkNew(const NetworkNewOptions& opt) {
     std::string client = "127.0.0.1:" + std::to_string(v.client_port);
     client.resize(std::max<size_t>(client.size() + 1, 17), ' ');
     PrintLine(row + peer + client + "127.0.0.1:" + std::to_string(v.metrics_port));
+  }
+  if (!l.observers.empty()) {
+    PrintLine("");
+    PrintLine("observer                       client           metrics");
+    for (const ConsortiumObserver& o : l.observers) {
+      std::string row = o.id;
+      row.resize(std::max<size_t>(row.size() + 1, 31), ' ');
+      std::string client = "127.0.0.1:" + std::to_string(o.client_port);
+      client.resize(std::max<size_t>(client.size() + 1, 17), ' ');
+      PrintLine(row + client + "127.0.0.1:" + std::to_string(o.metrics_port));
+    }
   }
   if (l.validator_org_count < static_cast<int>(l.org_ids.size())) {
     std::string members;
@@ -55,6 +72,25 @@ int RunNetworkNew(const NetworkNewOptions& opt) {
   for (const ConsortiumValidator& v : l.validators) {
     PrintLine("  tadorid --config " + v.config_path);
   }
+  if (!l.observers.empty()) {
+    PrintLine("");
+    PrintLine("start the observers of " + l.observers.front().org_id +
+              " (they follow the validators, verify every block and");
+    PrintLine("serve the client API, but never vote):");
+    for (const ConsortiumObserver& o : l.observers) {
+      PrintLine("  tadorid --config " + o.config_path);
+    }
+  }
+  PrintLine("");
+  PrintLine("clients reach the client APIs over TLS (CA bundle " + l.ca_bundle_path +
+            "); each organisation has a");
+  PrintLine("client certificate (client.crt, naming its admin key) and a config, cli.toml:");
+  for (const ConsortiumClient& c : l.clients) PrintLine("  " + c.config_path);
+  if (!l.clients.empty()) {
+    PrintLine("for example, as " + l.clients.front().org_id + ":");
+    PrintLine("  export TADORI_CONFIG=" + l.clients.front().config_path);
+    PrintLine("  tadori status");
+  }
   PrintLine("keys (*.key) are mode 0600; each organisation's admin.key signs its transactions.");
   return kExitOk;
 }
@@ -66,7 +102,9 @@ void AddNetworkCommands(CLI::App& app, CliContext& ctx) {
   network->require_subcommand(1);
   auto opt = std::make_shared<NetworkNewOptions>();
   CLI::App* cmd = network->add_subcommand(
-      "new", "write keys, TLS certificates, genesis.json and node.toml files for a consortium");
+      "new",
+      "write keys, TLS certificates, genesis.json and node.toml files for a consortium (and "
+      "its observers)");
   cmd->add_option("--orgs", opt->consortium.orgs, "number of organisations")
       ->required()
       ->check(CLI::Range(1, kConsortiumOrgsMax));
@@ -81,13 +119,19 @@ void AddNetworkCommands(CLI::App& app, CliContext& ctx) {
       ->check(CLI::Range(1, kConsortiumValidatorsPerOrgMax))
       ->capture_default_str();
   cmd->add_option("--base-port", opt->consortium.base_port,
-                  "peer port of the first validator (client +100, metrics +200)")
+                  "peer port of the first validator (client +100, metrics +200; "
+                  "observers' client +300, metrics +400)")
       ->check(CLI::Range(1, 65535))
       ->capture_default_str();
   cmd->add_option("--client-port", opt->consortium.client_port,
                   "client API port of the first validator, the others take the next ports "
                   "[default: base port + 100]")
       ->check(CLI::Range(1, 65535));
+  cmd->add_option("--observers", opt->consortium.observers,
+                  "observer nodes, of the first auditor or regulator organisation (else of the "
+                  "first validator organisation)")
+      ->check(CLI::Range(0, kConsortiumObserversMax))
+      ->capture_default_str();
   cmd->add_option("--chain-id", opt->consortium.chain_id, "chain id of the genesis")
       ->capture_default_str();
   cmd->add_option("--host", opt->consortium.host,

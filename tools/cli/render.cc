@@ -129,6 +129,8 @@ std::string RenderStatus(const v1::StatusResponse& s) {
       {"head hash", HexOrDash(s.head_hash())},
       {"genesis hash", HexOrDash(s.genesis_hash())},
       {"mempool", std::to_string(s.mempool_size()) + " txs"},
+      // "policy", or "open (no client TLS)": whether this node tells callers apart.
+      {"clients", s.client_access().empty() ? "-" : s.client_access()},
       {"version", s.version()},
   });
   out += RenderLeaderSchedule(s);

@@ -74,8 +74,10 @@ class FailureLog {
 
 }  // namespace
 
-NodeSet::NodeSet(std::vector<std::string> addresses, FailoverPolicy policy, size_t first)
-    : addresses_(std::move(addresses)), policy_(policy) {
+NodeSet::NodeSet(std::vector<std::string> addresses, FailoverPolicy policy, size_t first,
+                 ChannelOptions channel)
+    : addresses_(std::move(addresses)), policy_(policy), channel_(std::move(channel)) {
+  channel_.own_connection = true;
   TADORI_CHECK(!addresses_.empty() && addresses_.size() <= kNodeListMax);
   TADORI_CHECK(policy_.attempts_max >= 0 && policy_.attempts_max <= kAttemptsMax);
   TADORI_CHECK(policy_.backoff_first_ms >= 0 && policy_.backoff_first_ms <= kBackoffMsMax);
@@ -98,7 +100,7 @@ NodeSet::Node& NodeSet::Open(size_t index) {
   std::unique_ptr<Node>& node = nodes_[index];
   if (node == nullptr) {
     node = std::make_unique<Node>();
-    node->channel = OpenChannel(addresses_[index], ChannelOptions{.own_connection = true});
+    node->channel = OpenChannel(addresses_[index], channel_);
     node->ledger = v1::Ledger::NewStub(node->channel);
     node->trace = v1::Trace::NewStub(node->channel);
   }
@@ -139,11 +141,12 @@ grpc::Status NodeSet::Call(const Attempt& attempt, int deadline_ms, int* attempt
   }
 }
 
-size_t FirstReachableNode(const std::vector<std::string>& addresses, int timeout_ms) {
+size_t FirstReachableNode(const std::vector<std::string>& addresses, int timeout_ms,
+                          const ChannelOptions& options) {
   TADORI_CHECK(!addresses.empty());
   if (addresses.size() == 1) return 0;
   for (size_t i = 0; i < addresses.size(); ++i) {
-    std::shared_ptr<grpc::Channel> channel = OpenChannel(addresses[i]);
+    std::shared_ptr<grpc::Channel> channel = OpenChannel(addresses[i], options);
     if (ConnectionSettles(*channel, timeout_ms) && channel->GetState(false) == GRPC_CHANNEL_READY) {
       return i;
     }

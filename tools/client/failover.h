@@ -59,9 +59,10 @@ class NodeSet {
 
   // `addresses`: 1..kNodeListMax distinct addresses (node_list.h), and a policy within the
   // bounds above (both checked). Calls start at addresses[first % size]. Connections open on
-  // first use.
-  explicit NodeSet(std::vector<std::string> addresses, FailoverPolicy policy = {},
-                   size_t first = 0);
+  // first use, with `channel`'s TLS (every node of a network is reached the same way); each
+  // has a connection of its own whatever channel.own_connection says.
+  explicit NodeSet(std::vector<std::string> addresses, FailoverPolicy policy = {}, size_t first = 0,
+                   ChannelOptions channel = {});
   NodeSet(NodeSet&&) noexcept;
   NodeSet& operator=(NodeSet&&) noexcept;
   ~NodeSet();
@@ -98,6 +99,7 @@ class NodeSet {
 
   std::vector<std::string> addresses_;
   FailoverPolicy policy_;
+  ChannelOptions channel_;
   int attempts_max_ = 0;
   size_t current_ = 0;
   std::vector<std::unique_ptr<Node>> nodes_;  // nodes_[i] is null until addresses_[i] is used
@@ -107,7 +109,9 @@ class NodeSet {
 
 // The index of the first of `addresses` (non-empty, checked) whose connection comes up within
 // `timeout_ms`, trying them in order; 0 when none does, or when there is only one (nothing to
-// choose). For a caller that holds one node for a whole exchange, such as a stream.
-size_t FirstReachableNode(const std::vector<std::string>& addresses, int timeout_ms);
+// choose). For a caller that holds one node for a whole exchange, such as a stream. The
+// connections are made with `channel` (TLS or not), as the caller's own will be.
+size_t FirstReachableNode(const std::vector<std::string>& addresses, int timeout_ms,
+                          const ChannelOptions& channel = {});
 
 }  // namespace tadori::client

@@ -1,6 +1,7 @@
 // tadori-loadgen: offers a node, or a network's nodes, signed EPCIS harvesting events
 // (record_event, each creating a lot) and reports, honestly, how many it committed and how
-// fast. See run.h for the mode, client/node_list.h for --node, client/submit.h for what
+// fast. See run.h for the mode, client/node_list.h for --node, client/client_config.h for TLS
+// (--ca, --cert, --cert-key) and the config file (--config), client/submit.h for what
 // happens when a node cannot be reached, report.h for the definitions and workload.h for
 // the transactions. --acked-out writes the ids of the acknowledged transactions (committed OK
 // while being submitted) for a later check that they are on the chain (`tadori tx check`).
@@ -21,6 +22,7 @@
 
 #include "ledger/limits.h"
 #include "ledger/transaction.h"
+#include "tools/client/client_config.h"
 #include "tools/client/failover.h"
 #include "tools/client/key_file.h"
 #include "tools/client/node_address.h"
@@ -46,7 +48,7 @@ constexpr uint64_t kValidityBlocks = kTxValidityWindowBlocks / 2;
 constexpr int kAttemptsDefault = 12;
 
 struct Options {
-  std::string node;
+  client::ClientFlags connection;  // --node, --ca, --cert, --cert-key, --config
   std::string key_file;
   uint64_t count = 0;
   double rate = 0;
@@ -78,8 +80,11 @@ double MeasureVerifyRate(const PrivateKey& key, const Workload& workload) {
   return static_cast<double>(done) / s;
 }
 
-int Fail(std::string_view what, const Status& status, int code = 1) {
+int Fail(std::string_view what, const Status& status, int code = 1,
+         const client::ClientSetup* setup = nullptr) {
   std::fprintf(stderr, "tadori-loadgen: %s\n", client::DescribeError(what, status).c_str());
+  const std::string hint = setup != nullptr ? client::ConnectionHint(*setup, status) : "";
+  if (!hint.empty()) std::fprintf(stderr, "tadori-loadgen: hint: %s\n", hint.c_str());
   return code;
 }
 
@@ -118,16 +123,18 @@ Status WriteAckedIds(const std::string& path, const std::vector<Hash>& ids) {
 }
 
 int Run(const Options& opt) {
-  std::optional<std::string> flag;
-  if (!opt.node.empty()) flag = opt.node;
-  Result<std::vector<std::string>> nodes =
-      client::ResolveNodeList(flag, std::getenv("TADORI_NODE"));
-  if (!nodes.ok()) return Fail("choosing the nodes", nodes.status(), kExitUsage);
-  if (opt.clients < nodes->size()) {
+  Result<client::ClientSetup> setup_or = client::ResolveClientSetup(opt.connection);
+  if (!setup_or.ok()) {
+    return Fail("choosing the nodes and TLS identity", setup_or.status(), kExitUsage);
+  }
+  const client::ClientSetup& connection = *setup_or;
+  const std::vector<std::string>& nodes = connection.nodes;
+  const client::ChannelOptions& channel = connection.channel;
+  if (opt.clients < nodes.size()) {
     std::fprintf(stderr,
                  "tadori-loadgen: warning: %zu clients for %zu nodes; only the first %zu nodes "
                  "receive transactions\n",
-                 opt.clients, nodes->size(), opt.clients);
+                 opt.clients, nodes.size(), opt.clients);
   }
   std::string key_path = opt.key_file;
   if (key_path.empty() && std::getenv(client::kKeyEnvVar) != nullptr) {
@@ -138,9 +145,9 @@ int Run(const Options& opt) {
   const client::FailoverPolicy policy{.attempts_max = opt.attempts};
   // The chain head and the product come from the first node that answers; the others run
   // the same chain.
-  client::NodeSet setup(*nodes, policy);
+  client::NodeSet setup(nodes, policy, 0, channel);
   Result<client::ChainHead> head = client::FetchChainHead(setup);
-  if (!head.ok()) return Fail("fetching status", head.status());
+  if (!head.ok()) return Fail("fetching status", head.status(), 1, &connection);
 
   std::string product = opt.product;
   if (product.empty()) {
@@ -159,7 +166,7 @@ int Run(const Options& opt) {
   Note(opt,
        fmt::format("tadori-loadgen: {} harvesting events (record_event) of product {} to {} "
                    "(chain {}, height {}), {} clients, rate {}",
-                   opt.count, product, client::JoinNodeList(*nodes), head->chain_id, head->height,
+                   opt.count, product, client::JoinNodeList(nodes), head->chain_id, head->height,
                    opt.clients, opt.rate > 0 ? fmt::format("{:.1f} tx/s", opt.rate) : "unlimited"));
   // Two chunks are signed before the clock starts; a thread of the run signs the rest ahead
   // of the senders (run.h, SigningAhead), so that a long run does not expire its own tail.
@@ -181,7 +188,7 @@ int Run(const Options& opt) {
                                           kSignChunkTxs)
                             : "",
                         prefix, opt.count - 1, kValidityBlocks));
-  client::NodeSet head_source(*nodes, policy);  // the signer thread's alone
+  client::NodeSet head_source(nodes, policy, 0, channel);  // the signer thread's alone
   client::ChainHead signing_head = *head;
   const SigningAhead ahead{[&](Workload& w, size_t from, size_t to) {
                              Result<client::ChainHead> now = client::FetchChainHead(head_source);
@@ -193,10 +200,10 @@ int Run(const Options& opt) {
        fmt::format("mode: each client has its own connection and sends one Submit at a time with "
                    "wait_for_commit=true; latency = Submit sent -> node's commit reply{}; a node "
                    "not reached gets up to {} attempts in all",
-                   nodes->size() > 1
+                   nodes.size() > 1
                        ? fmt::format("; client c starts at node c % {} and moves on to the next "
                                      "when its node cannot be reached",
-                                     nodes->size())
+                                     nodes.size())
                        : "",
                    setup.attempts_max()));
 
@@ -207,22 +214,22 @@ int Run(const Options& opt) {
   std::vector<TxRecord> records;
   const Pacer pacer(opt.rate);
   ErrorExamples error_examples;
-  const RunTiming timing =
-      RunClients(*nodes, opt.clients, pacer, policy, workload, records, &error_examples, &ahead);
-  const size_t settled = Settle(*nodes, workload, records, opt.settle_ms);
+  const RunTiming timing = RunClients(nodes, opt.clients, pacer, policy, workload, records,
+                                      &error_examples, &ahead, channel);
+  const size_t settled = Settle(nodes, workload, records, opt.settle_ms, channel);
   if (settled > 0) {
     Note(opt, fmt::format("settled {} transaction(s) whose Submit ended without a commit, "
                           "by GetTransaction",
                           settled));
   }
-  if (!opt.no_verify) VerifyCommitted(*nodes, workload, records);
+  if (!opt.no_verify) VerifyCommitted(nodes, workload, records, channel);
   if (!opt.acked_out.empty()) {
     Status written = WriteAckedIds(opt.acked_out, AcknowledgedIds(workload, records));
     if (!written.ok()) return Fail("writing the acknowledged ids", written);
   }
 
   const Tally tally = MakeTally(records, timing, opt.rate > 0);
-  RunInfo info{*nodes,
+  RunInfo info{nodes,
                opt.clients,
                opt.rate,
                kValidityBlocks,
@@ -265,11 +272,13 @@ int main(int argc, char** argv) {
       "tadori-loadgen: submit signed transactions to a tadori node and report "
       "committed throughput and submit->commit latency"};
   app.name("tadori-loadgen");
-  app.add_option("--node", opt.node,
+  app.add_option("--node", opt.connection.node,
                  "node address HOST:PORT, or the comma-separated nodes of one network (client c "
                  "starts at node c % n and moves on when its node cannot be reached) (default: "
-                 "$TADORI_NODE, else " +
+                 "$TADORI_NODE, else node in the config file, else " +
                      std::string(tadori::client::kDefaultNodeAddress) + ")");
+  // TLS and the client identity, as `tadori` takes them.
+  tadori::client::AddClientConfigFlags(app, opt.connection);
   app.add_option("--key", opt.key_file,
                  "private key of a producer org member or admin (default: $TADORI_KEY)");
   app.add_option("--count", opt.count, "transactions to submit")

@@ -137,11 +137,12 @@ void SignerLoop(const SigningAhead& ahead, Workload& workload, const std::atomic
 
 // For the reads that follow a run: set k starts at node k, so that a transaction is read
 // from the node that answered for it while that node is up.
-std::vector<client::NodeSet> ReadersFor(const std::vector<std::string>& nodes) {
+std::vector<client::NodeSet> ReadersFor(const std::vector<std::string>& nodes,
+                                        const client::ChannelOptions& channel) {
   std::vector<client::NodeSet> readers;
   readers.reserve(nodes.size());
   for (size_t k = 0; k < nodes.size(); ++k)
-    readers.emplace_back(nodes, client::FailoverPolicy{}, k);
+    readers.emplace_back(nodes, client::FailoverPolicy{}, k, channel);
   return readers;
 }
 
@@ -150,7 +151,7 @@ std::vector<client::NodeSet> ReadersFor(const std::vector<std::string>& nodes) {
 RunTiming RunClients(const std::vector<std::string>& nodes, size_t clients, const Pacer& pacer,
                      const client::FailoverPolicy& policy, Workload& workload,
                      std::vector<TxRecord>& records, ErrorExamples* examples,
-                     const SigningAhead* ahead) {
+                     const SigningAhead* ahead, const client::ChannelOptions& channel) {
   TADORI_CHECK(clients >= 1 && clients <= kClientsMax);
   TADORI_CHECK(!nodes.empty());
   records.assign(workload.requests.size(), TxRecord{});
@@ -160,7 +161,7 @@ RunTiming RunClients(const std::vector<std::string>& nodes, size_t clients, cons
   std::vector<client::NodeSet> sets;
   sets.reserve(clients);
   for (size_t c = 0; c < clients; ++c) {
-    sets.emplace_back(nodes, policy, c % nodes.size());
+    sets.emplace_back(nodes, policy, c % nodes.size(), channel);
     sets.back().WaitForCurrent(client::kReadDeadlineMs);
   }
   std::atomic<uint64_t> next{0};
@@ -189,8 +190,9 @@ RunTiming RunClients(const std::vector<std::string>& nodes, size_t clients, cons
 }
 
 size_t Settle(const std::vector<std::string>& nodes, const Workload& workload,
-              std::vector<TxRecord>& records, int settle_ms) {
-  std::vector<client::NodeSet> readers = ReadersFor(nodes);
+              std::vector<TxRecord>& records, int settle_ms,
+              const client::ChannelOptions& channel) {
+  std::vector<client::NodeSet> readers = ReadersFor(nodes, channel);
   const auto deadline = Clock::now() + std::chrono::milliseconds(settle_ms);
   size_t pending = 0;
   for (const TxRecord& r : records) pending += r.fate == Fate::kPending ? 1 : 0;
@@ -228,8 +230,8 @@ size_t Settle(const std::vector<std::string>& nodes, const Workload& workload,
 }
 
 size_t VerifyCommitted(const std::vector<std::string>& nodes, const Workload& workload,
-                       std::vector<TxRecord>& records) {
-  std::vector<client::NodeSet> readers = ReadersFor(nodes);
+                       std::vector<TxRecord>& records, const client::ChannelOptions& channel) {
+  std::vector<client::NodeSet> readers = ReadersFor(nodes, channel);
   size_t failures = 0;
   for (size_t i = 0; i < records.size(); ++i) {
     TxRecord& r = records[i];

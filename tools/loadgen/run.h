@@ -62,11 +62,13 @@ struct RunTiming {
 // (DEADLINE_EXCEEDED, UNAVAILABLE after the last attempt, CANCELLED, UNKNOWN, INTERNAL,
 // ABORTED, or an OK reply that says not committed). `examples`, when given, receives the
 // first message of each error code. Without `ahead` every entry of `workload` must be signed;
-// with it, the run signs the rest as it goes.
+// with it, the run signs the rest as it goes. Connections are made with `channel` (TLS or
+// not), here and in Settle and VerifyCommitted.
 RunTiming RunClients(const std::vector<std::string>& nodes, size_t clients, const Pacer& pacer,
                      const client::FailoverPolicy& policy, Workload& workload,
                      std::vector<TxRecord>& records, ErrorExamples* examples = nullptr,
-                     const SigningAhead* ahead = nullptr);
+                     const SigningAhead* ahead = nullptr,
+                     const client::ChannelOptions& channel = {});
 
 // Looks up every kPending transaction with GetTransaction until each is found, is past its
 // valid_until_height, or `settle_ms` passes. Found ones become kLateCommitted. The rest
@@ -74,13 +76,14 @@ RunTiming RunClients(const std::vector<std::string>& nodes, size_t clients, cons
 // the "still queued" answer) and kRejected otherwise (no node said it had the transaction,
 // and it is not on the chain). Returns how many were pending.
 size_t Settle(const std::vector<std::string>& nodes, const Workload& workload,
-              std::vector<TxRecord>& records, int settle_ms);
+              std::vector<TxRecord>& records, int settle_ms,
+              const client::ChannelOptions& channel = {});
 
 // Re-reads every committed transaction with GetTransaction and marks verify_failed where the
 // node's stored height or result differs from what Submit reported, or it is missing.
 // Returns the number of failures.
 size_t VerifyCommitted(const std::vector<std::string>& nodes, const Workload& workload,
-                       std::vector<TxRecord>& records);
+                       std::vector<TxRecord>& records, const client::ChannelOptions& channel = {});
 
 // The ids of the acknowledged transactions (TxRecord::acknowledged), in workload order.
 std::vector<Hash> AcknowledgedIds(const Workload& workload, const std::vector<TxRecord>& records);

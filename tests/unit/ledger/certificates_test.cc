@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 
+#include "ledger/client_identity.h"
 #include "ledger/keys.h"
 #include "tests/support/tls_consortium.h"
 
@@ -152,6 +153,16 @@ TEST_F(TlsIdentityTest, RefusesUnknownCnGarbageAndCas) {
   // The organisation's CA certificate itself is no validator's certificate.
   EXPECT_EQ(IdentifyPeerValidator(consortium_->cas[0].certificate_pem, Info()).status().code(),
             Code::kUnauthenticated);
+}
+
+TEST_F(TlsIdentityTest, RefusesObserverAndMemberCertificatesNamingAValidator) {
+  // The organisation's own CA issued them, with CN = its validator's id: a client identity
+  // (an observer's key, a member's TLS key) must not open a validator's peer link.
+  auto observer = IssueObserverCertificate(consortium_->cas[0], "org-0", "val-0", {}, {});
+  ASSERT_TRUE(observer.ok());
+  auto r = IdentifyPeerValidator(observer->certificate_pem, Info());
+  EXPECT_EQ(r.status().code(), Code::kUnauthenticated);
+  EXPECT_NE(r.status().message().find("OU"), std::string::npos) << r.status().message();
 }
 
 }  // namespace

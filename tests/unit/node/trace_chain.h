@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -181,7 +182,10 @@ class TraceChain {
   // Organisations: farm (producer), mill (processor), truck (carrier), shop (retailer),
   // fda (regulator), city (municipality), audit (auditor). Products: tomatoes (farm) and
   // sauce (mill), both kept at 0-5 °C.
-  TraceChain() : validator_(NewKey()) {
+  // `edit_genesis`, when given, changes the genesis before it is sealed (CA certificates, a
+  // read policy).
+  explicit TraceChain(const std::function<void(v1::Genesis&)>& edit_genesis = {})
+      : validator_(NewKey()) {
     v1::Genesis g;
     g.set_chain_id(kChainId);
     g.set_genesis_time_ms(kBaseTimeMs);
@@ -201,6 +205,7 @@ class TraceChain {
     v->set_org_id("farm");
     v->set_consensus_public_key(validator_.public_key().ToPem());
     v->set_address("127.0.0.1:7000");
+    if (edit_genesis) edit_genesis(g);
     genesis_ = std::make_unique<GenesisInfo>(SealGenesis(g).value());
     store_ = Store::Open(dir_.path()).value();
     TADORI_CHECK(store_->InitGenesis(*genesis_, GenesisState(g).value()).ok());
@@ -214,6 +219,7 @@ class TraceChain {
   TraceChain& operator=(const TraceChain&) = delete;
 
   Store& store() { return *store_; }
+  const GenesisInfo& genesis() const { return *genesis_; }
   const PrivateKey& admin(const std::string& org) const { return admins_.at(org); }
 
   // Signs each (org, body) with that org's admin, executes them as one block and commits

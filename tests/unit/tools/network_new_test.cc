@@ -1,6 +1,7 @@
 // `tadori network new`: the files WriteConsortium leaves are a consortium the node accepts:
 // a genesis that decodes, private files only their owner reads, configs that parse with the
-// planned ports, and node certificates that identify the right validator.
+// planned ports, node certificates that identify the right validator, and per organisation a
+// member client certificate and a client config that the tools load.
 #include "tools/cli/consortium.h"
 
 #include <sys/stat.h>
@@ -15,10 +16,12 @@
 #include <gtest/gtest.h>
 
 #include "ledger/certificates.h"
+#include "ledger/client_identity.h"
 #include "ledger/files.h"
 #include "ledger/genesis.h"
 #include "ledger/keys.h"
 #include "node/config/node_config.h"
+#include "tools/client/client_config.h"
 
 namespace tadori::cli {
 namespace {
@@ -127,7 +130,9 @@ TEST_F(NetworkNewTest, WritesAConsortiumTheNodeAccepts) {
     EXPECT_EQ(c->peer_listen, "127.0.0.1:" + std::to_string(17100 + i));
     EXPECT_EQ(c->client_listen, "127.0.0.1:" + std::to_string(17200 + i));
     EXPECT_EQ(c->metrics_listen, "127.0.0.1:" + std::to_string(17300 + i));
-    EXPECT_TRUE(c->client_tls_cert_path.empty());
+    // The client API serves the same certificate over TLS.
+    EXPECT_TRUE(fs::equivalent(c->client_tls_cert_path, dir / "node.crt"));
+    EXPECT_TRUE(fs::equivalent(c->client_tls_key_path, dir / "node.key"));
     EXPECT_TRUE(fs::equivalent(c->genesis_path, out / "genesis.json"));
     EXPECT_TRUE(fs::equivalent(c->consensus_key_path, dir / "consensus.key"));
     EXPECT_TRUE(fs::equivalent(c->peer_tls_cert_path, dir / "node.crt"));
@@ -141,6 +146,68 @@ TEST_F(NetworkNewTest, WritesAConsortiumTheNodeAccepts) {
     }
   }
   EXPECT_EQ(ids.size(), 6u);
+}
+
+// Each organisation, validator or member, gets a client identity and a config the tools load:
+// its member certificate names its admin key, and its node list starts with its own
+// validators.
+TEST_F(NetworkNewTest, WritesAClientIdentityAndConfigPerOrganisation) {
+  ConsortiumOptions o = Options(3, 2);
+  o.validator_orgs = 2;
+  Result<ConsortiumLayout> layout = WriteConsortium(o, Out());
+  ASSERT_TRUE(layout.ok()) << layout.status().ToString();
+  const fs::path out = Out();
+  Result<GenesisInfo> genesis = GenesisFromJson(Read(out / "genesis.json"));
+  ASSERT_TRUE(genesis.ok()) << genesis.status().ToString();
+
+  // The bundle holds every organisation's CA, members' too.
+  EXPECT_EQ(layout->ca_bundle_path, (out / "ca-bundle.pem").string());
+  Result<std::string> roots = GenesisTrustRootsPem(*genesis);
+  ASSERT_TRUE(roots.ok());
+  EXPECT_EQ(Read(out / "ca-bundle.pem"), *roots);
+  EXPECT_EQ(Mode(out / "ca-bundle.pem"), 0644u);
+
+  const std::vector<std::vector<std::string>> want_nodes = {
+      {"127.0.0.1:17200", "127.0.0.1:17201", "127.0.0.1:17202", "127.0.0.1:17203"},
+      {"127.0.0.1:17202", "127.0.0.1:17203", "127.0.0.1:17200", "127.0.0.1:17201"},
+      {"127.0.0.1:17200", "127.0.0.1:17201", "127.0.0.1:17202", "127.0.0.1:17203"}};
+  ASSERT_EQ(layout->clients.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    const ConsortiumClient& client = layout->clients[i];
+    const std::string& org_id = genesis->genesis.organizations(static_cast<int>(i)).id();
+    const fs::path org_dir = out / org_id;
+    EXPECT_EQ(client.org_id, org_id);
+    EXPECT_EQ(client.certificate_path, (org_dir / "client.crt").string());
+    EXPECT_EQ(client.key_path, (org_dir / "client.key").string());
+    EXPECT_EQ(client.config_path, (org_dir / "cli.toml").string());
+    EXPECT_EQ(client.nodes, want_nodes[i]) << org_id;
+    EXPECT_EQ(Mode(org_dir / "client.key"), 0600u);
+
+    // The certificate identifies a member of the organisation by its admin key.
+    Result<ClientIdentity> who = IdentifyClient(Read(org_dir / "client.crt"), *genesis);
+    ASSERT_TRUE(who.ok()) << who.status().ToString();
+    EXPECT_EQ(who->kind, ClientIdentity::Kind::kMember);
+    EXPECT_EQ(who->org_id, org_id);
+    Result<PrivateKey> admin = PrivateKey::FromPem(Read(org_dir / "admin.key"));
+    ASSERT_TRUE(admin.ok());
+    EXPECT_EQ(who->member_key, admin->public_key().id());
+
+    // cli.toml parses, and through it the tools load exactly these files over TLS.
+    Result<client::ClientConfigFile> config =
+        client::ParseClientConfig(Read(org_dir / "cli.toml"), client.config_path);
+    ASSERT_TRUE(config.ok()) << config.status().ToString();
+    ASSERT_TRUE(config->ca && config->cert && config->cert_key);
+    EXPECT_TRUE(fs::equivalent(config->ca->value, out / "ca-bundle.pem"));
+    EXPECT_TRUE(fs::equivalent(config->cert->value, org_dir / "client.crt"));
+    EXPECT_TRUE(fs::equivalent(config->cert_key->value, org_dir / "client.key"));
+    Result<client::ClientSetup> setup =
+        client::ResolveClientSetup({.config = client.config_path}, {}, root_.string());
+    ASSERT_TRUE(setup.ok()) << setup.status().ToString();
+    EXPECT_EQ(setup->nodes, want_nodes[i]);
+    ASSERT_TRUE(setup->channel.tls.has_value());
+    EXPECT_EQ(setup->channel.tls->trust_roots_pem, *roots);
+    EXPECT_EQ(setup->channel.tls->certificate_pem, Read(org_dir / "client.crt"));
+  }
 }
 
 TEST_F(NetworkNewTest, OrganisationsBeyondTheStoryAreProducers) {
@@ -329,6 +396,162 @@ TEST_F(NetworkNewTest, RefusesValidatorOrgsAndClientPortsThatDoNotFit) {
   }
   // Ports right next to the peers' are fine.
   EXPECT_TRUE(WriteConsortium(with(8, 4, 1, 7100, 7096), Out()).ok());
+}
+
+// --observers K: K observer nodes of the first organisation the read policy lets read
+// everything (kyushu-audit, an auditor), each with a certificate the validators admit as an
+// observer of it and a config that follows every validator, on ports of their own.
+TEST_F(NetworkNewTest, WritesObserversThatFollowEveryValidator) {
+  ConsortiumOptions o = Options(8, 1);
+  o.validator_orgs = 4;
+  o.observers = 2;
+  Result<ConsortiumLayout> layout = WriteConsortium(o, Out());
+  ASSERT_TRUE(layout.ok()) << layout.status().ToString();
+  const fs::path out = Out();
+  Result<GenesisInfo> genesis = GenesisFromJson(Read(out / "genesis.json"));
+  ASSERT_TRUE(genesis.ok()) << genesis.status().ToString();
+  EXPECT_EQ(genesis->genesis.validators_size(), 4);  // observers are not validators
+
+  std::set<std::string> validator_clients;
+  for (const ConsortiumValidator& v : layout->validators) {
+    validator_clients.insert("127.0.0.1:" + std::to_string(v.client_port));
+  }
+  ASSERT_EQ(validator_clients.size(), 4u);
+
+  ASSERT_EQ(layout->observers.size(), 2u);
+  for (int k = 0; k < 2; ++k) {
+    const ConsortiumObserver& obs = layout->observers[k];
+    const std::string id = "kyushu-audit-observer-" + std::to_string(k + 1);
+    EXPECT_EQ(obs.id, id);
+    EXPECT_EQ(obs.org_id, "kyushu-audit");
+    EXPECT_EQ(obs.client_port, 17400 + k);
+    EXPECT_EQ(obs.metrics_port, 17500 + k);
+    const fs::path dir = out / "kyushu-audit" / id;
+    EXPECT_EQ(obs.config_path, (dir / "node.toml").string());
+    EXPECT_EQ(Mode(dir / "observer.key"), 0600u);
+    EXPECT_EQ(Mode(dir / "observer.crt"), 0644u);
+
+    // The validators identify its certificate as this observer of kyushu-audit.
+    Result<ClientIdentity> who = IdentifyClient(Read(dir / "observer.crt"), *genesis);
+    ASSERT_TRUE(who.ok()) << who.status().ToString();
+    EXPECT_EQ(who->kind, ClientIdentity::Kind::kObserver);
+    EXPECT_EQ(who->org_id, "kyushu-audit");
+    EXPECT_EQ(who->node_id, id);
+    // Its key is the certificate's (the daemon refuses to start otherwise).
+    EXPECT_EQ(CheckTlsKeyFit(Read(dir / "observer.crt"), Read(dir / "observer.key")),
+              TlsKeyFit::kMatches);
+
+    Result<NodeConfig> c = LoadNodeConfig(obs.config_path);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    EXPECT_EQ(c->role, NodeRole::kObserver);
+    EXPECT_EQ(c->node_id, id);
+    EXPECT_TRUE(c->validator_id.empty());
+    EXPECT_TRUE(c->consensus_key_path.empty());
+    EXPECT_EQ(c->data_dir, (dir / "data").string());
+    EXPECT_TRUE(fs::equivalent(c->genesis_path, out / "genesis.json"));
+    EXPECT_EQ(c->client_listen, "127.0.0.1:" + std::to_string(17400 + k));
+    EXPECT_EQ(c->metrics_listen, "127.0.0.1:" + std::to_string(17500 + k));
+    EXPECT_TRUE(fs::equivalent(c->client_tls_cert_path, dir / "observer.crt"));
+    EXPECT_TRUE(fs::equivalent(c->client_tls_key_path, dir / "observer.key"));
+    // It follows every validator, each once, over their client APIs.
+    EXPECT_EQ(c->follow_validators.size(), 4u);
+    EXPECT_EQ(std::set<std::string>(c->follow_validators.begin(), c->follow_validators.end()),
+              validator_clients);
+    EXPECT_EQ(c->follow_stall_ms, kFollowStallMsDefault);
+  }
+
+  // No two listeners share a port.
+  std::set<int> ports;
+  size_t listeners = 0;
+  for (const ConsortiumValidator& v : layout->validators) {
+    ports.insert({v.peer_port, v.client_port, v.metrics_port});
+    listeners += 3;
+  }
+  for (const ConsortiumObserver& obs : layout->observers) {
+    ports.insert({obs.client_port, obs.metrics_port});
+    listeners += 2;
+  }
+  EXPECT_EQ(listeners, 16u);
+  EXPECT_EQ(ports.size(), listeners);
+
+  // Without --observers there are none.
+  Result<ConsortiumLayout> none = WriteConsortium(Options(8, 1), (root_ / "none").string());
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_TRUE(none->observers.empty());
+  EXPECT_FALSE(fs::exists(root_ / "none" / "kyushu-audit" / "kyushu-audit-observer-1"));
+}
+
+// Without an auditor or a regulator, the observers belong to the first validator
+// organisation: an observer of a member organisation that runs no validator would be refused.
+TEST_F(NetworkNewTest, ObserversWithoutAReadAllOrganisationBelongToTheFirstValidatorOrg) {
+  ConsortiumOptions o = Options(3, 2);
+  o.validator_orgs = 2;
+  o.observers = 1;
+  Result<ConsortiumLayout> layout = WriteConsortium(o, Out());
+  ASSERT_TRUE(layout.ok()) << layout.status().ToString();
+  const fs::path out = Out();
+  Result<GenesisInfo> genesis = GenesisFromJson(Read(out / "genesis.json"));
+  ASSERT_TRUE(genesis.ok()) << genesis.status().ToString();
+
+  ASSERT_EQ(layout->observers.size(), 1u);
+  const ConsortiumObserver& obs = layout->observers[0];
+  EXPECT_EQ(obs.id, "kyushu-farm-observer-1");
+  EXPECT_EQ(obs.org_id, "kyushu-farm");
+  const fs::path dir = out / "kyushu-farm" / "kyushu-farm-observer-1";
+  Result<ClientIdentity> who = IdentifyClient(Read(dir / "observer.crt"), *genesis);
+  ASSERT_TRUE(who.ok()) << who.status().ToString();
+  EXPECT_EQ(who->kind, ClientIdentity::Kind::kObserver);
+  EXPECT_EQ(who->org_id, "kyushu-farm");
+
+  // Its own organisation's validators come first in the follow list, then the others.
+  Result<NodeConfig> c = LoadNodeConfig(obs.config_path);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const std::vector<std::string> want = {"127.0.0.1:17200", "127.0.0.1:17201", "127.0.0.1:17202",
+                                         "127.0.0.1:17203"};
+  EXPECT_EQ(c->follow_validators, want);
+
+  // The member fukuoka-deli (a processor, no validator) could not have had one.
+  PemKeyPair deli_ca{Read(out / "fukuoka-deli" / "ca.crt"), Read(out / "fukuoka-deli" / "ca.key")};
+  Result<PemKeyPair> deli =
+      IssueObserverCertificate(deli_ca, "fukuoka-deli", "fukuoka-deli-observer-1", {}, {});
+  ASSERT_TRUE(deli.ok()) << deli.status().ToString();
+  Result<ClientIdentity> refused = IdentifyClient(deli->certificate_pem, *genesis);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(ClientRefusalReason(refused.status()), "observer_not_allowed");
+}
+
+TEST_F(NetworkNewTest, RefusesObserversThatDoNotFit) {
+  auto with = [](int observers, int base, int client) {
+    ConsortiumOptions o = Options(8, 1);
+    o.validator_orgs = 4;
+    o.observers = observers;
+    o.base_port = base;
+    o.client_port = client;
+    return o;
+  };
+  const std::pair<ConsortiumOptions, std::string> refused[] = {
+      {with(-1, 7100, 0), "--observers must be 0..8, not -1"},
+      {with(9, 7100, 0), "--observers must be 0..8, not 9"},
+      {with(1, 65200, 0), "--base-port 65200: ports base..base+400 must lie within 1..65535"},
+      {with(8, 65129, 0), "--base-port 65129: ports base..base+407 must lie within 1..65535"},
+      {with(2, 7100, 7398),
+       "--client-port 7398: client ports 7398..7401 overlap the observers' client ports "
+       "7400..7401"},
+      {with(2, 7100, 7501),
+       "--client-port 7501: client ports 7501..7504 overlap the observers' metrics ports "
+       "7500..7501"},
+  };
+  for (const auto& [o, reason] : refused) {
+    Result<ConsortiumLayout> r = WriteConsortium(o, Out());
+    EXPECT_EQ(r.status().code(), Code::kInvalidArgument) << r.status().ToString();
+    EXPECT_NE(r.status().message().find(reason), std::string::npos)
+        << "want \"" << reason << "\", got " << r.status().ToString();
+    EXPECT_FALSE(fs::exists(Out()));
+  }
+  // The same ports are free without observers, and next to theirs with them.
+  EXPECT_TRUE(WriteConsortium(with(0, 65200, 0), Out()).ok());
+  EXPECT_TRUE(WriteConsortium(with(8, 7100, 7396), (root_ / "next").string()).ok());
+  EXPECT_TRUE(WriteConsortium(with(8, 65128, 0), (root_ / "top").string()).ok());  // ..65535
 }
 
 }  // namespace

@@ -78,6 +78,14 @@ TEST(RenderTest, StatusListsValidators) {
   EXPECT_NE(out.find("validator-0  dev-org"), std::string::npos) << out;
 }
 
+TEST(RenderTest, StatusSaysWhetherTheNodeTellsCallersApart) {
+  v1::StatusResponse s;
+  s.set_client_access("open (no client TLS)");
+  EXPECT_NE(RenderStatus(s).find("clients       open (no client TLS)\n"), std::string::npos);
+  s.set_client_access("policy");
+  EXPECT_NE(RenderStatus(s).find("clients       policy\n"), std::string::npos);
+}
+
 TEST(RenderTest, StatusShowsRoundSyncingAndPeers) {
   v1::StatusResponse s;
   s.set_chain_id("kyushu");
