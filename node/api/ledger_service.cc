@@ -110,7 +110,10 @@ grpc::Status LedgerService::GetTransaction(grpc::ServerContext* context,
   if (!id.ok()) return ToGrpc(id.status().WithContext("tx_id"));
   auto where = ctx_.store.FindTransaction(*id);
   if (!where.ok()) {
-    if (where.status().code() == Code::kNotFound && ctx_.mempool.Contains(*id)) {
+    // Whose a pending transaction is cannot be checked before it commits, so only callers
+    // who may read every transaction learn that it waits; others hear what an unknown id gets.
+    const bool reads_all = ctx_.access.open() || ctx_.access.policy->ReadsEverything(*caller);
+    if (where.status().code() == Code::kNotFound && reads_all && ctx_.mempool.Contains(*id)) {
       return ToGrpc(
           tadori::Status::NotFound("transaction " + id->Hex() + " is pending, not yet committed"));
     }

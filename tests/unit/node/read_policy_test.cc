@@ -289,6 +289,36 @@ TEST_F(ReadPolicyTest, TransactionsAreForTheSignersOrganisation) {
   EXPECT_EQ(Transaction(ApiCaller::Anonymous(), harvest), kNoCertificate);
 }
 
+TEST_F(ReadPolicyTest, APendingTransactionIsNotConfirmedToMembers) {
+  // A transaction waiting in the mempool: a member learns nothing more than of an unknown id
+  // (whose it is cannot be checked before it commits); readers of everything see it pending.
+  v1::TransactionBody body;
+  body.set_chain_id(testing::kChainId);
+  const Bytes nonce = NewNonce();
+  body.set_nonce(std::string(nonce.begin(), nonce.end()));
+  body.set_valid_until_height(1'000);
+  body.mutable_register_product()->set_gtin("04912345000116");
+  body.mutable_register_product()->set_description("pending product");
+  auto tx = DecodeTransaction(SignTransaction(body, chain_.admin("farm")));
+  ASSERT_TRUE(tx.ok()) << tx.status().ToString();
+  const std::string id = tx->id.ToBinaryString();
+  ASSERT_TRUE(mempool_.Add(*tx).ok());
+  auto message = [&](const ApiCaller& caller) {
+    caller_ = caller;
+    grpc::ServerContext ctx;
+    v1::GetTransactionRequest req;
+    req.set_tx_id(id);
+    v1::GetTransactionResponse resp;
+    grpc::Status s = ledger_->GetTransaction(&ctx, &req, &resp);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+    return s.error_message();
+  };
+  EXPECT_EQ(message(Member("mill")).find("pending"), std::string::npos);
+  EXPECT_NE(message(Member("fda")).find("pending"), std::string::npos);
+  EXPECT_NE(message(Node(ApiCaller::Kind::kValidator, "farm", "v0")).find("pending"),
+            std::string::npos);
+}
+
 TEST_F(ReadPolicyTest, BlocksAreForValidatorsObserversAndBlockRoles) {
   EXPECT_EQ(Block(Member("farm"), 1), kDenied);
   EXPECT_EQ(Block(Member("fda"), 1), kOk);
