@@ -16,20 +16,14 @@ std::string Quoted(std::string_view text) {
   return "\"" + PrintableExcerpt(text) + "\"";
 }
 
-// Both traces of a lot, at the deepest the queries allow.
-struct LotReach {
-  v1::TraceGraph back;
-  v1::TraceGraph forward;
-};
-
-Result<LotReach> ReachOf(const Store::Snapshot& snapshot, std::string_view lot_code) {
+// One trace of a lot, at the deepest the queries allow. A member's check walks only the
+// traces its rule reads: one, or for lot reads the second only when the first grants nothing.
+Result<v1::TraceGraph> DeepTrace(const Store::Snapshot& snapshot, std::string_view lot_code,
+                                 bool forward) {
   v1::TraceRequest request;
   request.set_lot_code(std::string(lot_code));
   request.set_depth(kTraceDepthMax);
-  LotReach reach;
-  TADORI_ASSIGN_OR_RETURN(reach.back, TraceBack(snapshot, request));
-  TADORI_ASSIGN_OR_RETURN(reach.forward, TraceForward(snapshot, request));
-  return reach;
+  return forward ? TraceForward(snapshot, request) : TraceBack(snapshot, request);
 }
 
 bool Reached(const v1::TraceGraph& graph, std::string_view org) {
@@ -208,27 +202,38 @@ Status ReadPolicy::CheckLot(const ApiCaller& caller, ClientMethod method,
                             const Store::Snapshot& snapshot, std::string_view lot_code) const {
   TADORI_RETURN_IF_ERROR(CheckCall(caller, method));
   if (ReadsEverything(caller)) return Status::Ok();
-  TADORI_ASSIGN_OR_RETURN(LotReach reach, ReachOf(snapshot, lot_code));
   const std::string& org = caller.org_id;
   bool allowed = false;
   std::string rule;
   switch (method) {
-    case ClientMethod::kTraceBack:
-      allowed = Reached(reach.forward, org);
+    case ClientMethod::kTraceBack: {
+      TADORI_ASSIGN_OR_RETURN(v1::TraceGraph forward, DeepTrace(snapshot, lot_code, true));
+      allowed = Reached(forward, org);
       rule = "the trace back of a lot that your organisation held, or of one made from it";
       break;
-    case ClientMethod::kTraceForward:
-      allowed = Made(reach.back, org);
+    }
+    case ClientMethod::kTraceForward: {
+      TADORI_ASSIGN_OR_RETURN(v1::TraceGraph back, DeepTrace(snapshot, lot_code, false));
+      allowed = Made(back, org);
       rule = "the trace forward of a lot that your organisation made, or of one made from it";
       break;
-    case ClientMethod::kRecallScope:
-      allowed = Reached(reach.back, org);
+    }
+    case ClientMethod::kRecallScope: {
+      TADORI_ASSIGN_OR_RETURN(v1::TraceGraph back, DeepTrace(snapshot, lot_code, false));
+      allowed = Reached(back, org);
       rule = "the recall scope of a lot that your organisation held, or of one it came from";
       break;
-    default:
-      allowed = Reached(reach.forward, org) || Made(reach.back, org);
+    }
+    default: {
+      TADORI_ASSIGN_OR_RETURN(v1::TraceGraph forward, DeepTrace(snapshot, lot_code, true));
+      allowed = Reached(forward, org);
+      if (!allowed) {
+        TADORI_ASSIGN_OR_RETURN(v1::TraceGraph back, DeepTrace(snapshot, lot_code, false));
+        allowed = Made(back, org);
+      }
       rule = "lots your organisation held, their sources, and what was made from lots it made";
       break;
+    }
   }
   if (allowed) return Status::Ok();
   return Denied(caller, std::string(ClientMethodName(method)) + " of lot " + Quoted(lot_code) +
