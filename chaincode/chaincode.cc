@@ -52,6 +52,8 @@ Status Dispatch(const Caller& caller, const v1::TransactionBody& body, StateView
       return ExecuteAmendPilotReport(caller, body.amend_pilot_report(), view);
     case v1::TransactionBody::kAddPilotFinding:
       return ExecuteAddPilotFinding(caller, body.add_pilot_finding(), view);
+    case v1::TransactionBody::kCaptureEpcisEvent:
+      return ExecuteCaptureEpcisEvent(caller, body.capture_epcis_event(), view);
     case v1::TransactionBody::PAYLOAD_NOT_SET:
       break;
   }
@@ -123,6 +125,16 @@ Result<std::optional<v1::ProductRecord>> FindProduct(const StateReader& state,
 Result<std::optional<v1::PilotRecord>> FindPilot(const StateReader& state,
                                                  std::string_view report_id) {
   return Find<v1::PilotRecord>(state, PilotStateKey(report_id));
+}
+
+Result<std::optional<v1::EventRef>> FindCapturedEventById(const StateReader& state,
+                                                          std::string_view event_id) {
+  return Find<v1::EventRef>(state, EpcisEventIdStateKey(event_id));
+}
+
+Result<std::optional<v1::EventRef>> FindCapturedEventByHash(const StateReader& state,
+                                                            std::string_view event_hash) {
+  return Find<v1::EventRef>(state, EpcisEventHashStateKey(event_hash));
 }
 
 }  // namespace tadori

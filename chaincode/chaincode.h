@@ -9,19 +9,29 @@
 //
 // Rules (each refusal names its rule in TxResult.message; the full list of each payload's
 // rules opens the file that implements it: registry.cc, events.cc with event_shape.cc and
-// kde.cc, recall.cc, readings.cc, pilot.cc; limits are in chaincode_limits.h):
+// kde.cc, epcis_capture.cc, recall.cc, readings.cc, pilot.cc; limits are in
+// chaincode_limits.h):
 //   every payload     the signer is a registered member whose key is not revoked, else
 //                     PERMISSION_DENIED. A missing payload is INVALID_ARGUMENT.
 //   registry          members and devices are registered and revoked by an admin of their
 //                     organisation; any member registers a location of its organisation; a
 //                     producer or processor member registers a product. Ids are unique
-//                     (ALREADY_EXISTS). Records keep the height of every change.
+//                     (ALREADY_EXISTS). Records keep the height of every change. An org's
+//                     first SGLN under a GS1 company prefix claims it; GTINs and GLNs under
+//                     another org's prefix are refused (PERMISSION_DENIED).
 //   record_event      the EPCIS 2.0 event must be well formed (INVALID_ARGUMENT), its products
 //                     registered (NOT_FOUND), and, for a Food Traceability List product, carry
 //                     the FSMA 204 key data elements of its critical tracking event. Its
 //                     meaning (create / ship / receive / transform / observe) follows from
 //                     (type, action, biz_step) as payloads.proto describes; custody and mass
-//                     balance are enforced (PERMISSION_DENIED, FAILED_PRECONDITION).
+//                     balance are enforced (PERMISSION_DENIED, FAILED_PRECONDITION). Its time
+//                     is at most kEventTimeSkewMs after the block time and not before the
+//                     creation of any lot it names (INVALID_ARGUMENT).
+//   capture_epcis_event  one EPCIS 2.0 JSON-LD event, mapped by ledger/epcis (INVALID_ARGUMENT
+//                     naming JSON pointers) and applied as record_event; an eventID or event
+//                     content captured before is ALREADY_EXISTS naming its tx; PGLN parties
+//                     are the org owning their GS1 company prefix; an errorDeclaration flags
+//                     the recorder's own earlier event (epcis_capture.cc).
 //   issue_recall      a regulator or the lot's creator flags the lot and everything downstream,
 //                     breadth first, within per-transaction bounds; continue_recall (the
 //                     issuing org or a regulator) flags the rest. Flags are shared per
@@ -99,6 +109,14 @@ Result<std::optional<v1::ProductRecord>> FindProduct(const StateReader& state,
                                                      std::string_view gtin);
 Result<std::optional<v1::PilotRecord>> FindPilot(const StateReader& state,
                                                  std::string_view report_id);
+
+// Where the EPCIS event captured with this eventID (FindCapturedEventById) or event hash
+// (FindCapturedEventByHash) is on the chain: the capturing transaction, whose "e/" index
+// entry holds the RecordedEvent.
+Result<std::optional<v1::EventRef>> FindCapturedEventById(const StateReader& state,
+                                                          std::string_view event_id);
+Result<std::optional<v1::EventRef>> FindCapturedEventByHash(const StateReader& state,
+                                                            std::string_view event_hash);
 
 // What is left of a lot: the sum of its holdings and of its quantities in transit, in
 // milli-units. created == remaining + consumed for every lot chaincode writes. DATA_LOSS

@@ -23,6 +23,13 @@ inline constexpr size_t kProductStorageRangesMax = 16;
 inline constexpr size_t kEventQuantityElementsMax = 256;  // each of the three lists
 inline constexpr size_t kEventPartiesMax = 16;            // source_list, destination_list
 inline constexpr size_t kEventBizTransactionsMax = 32;
+// How far an event's eventTime may be ahead of the block that records it. The block time is
+// the proposer's wall clock (at most 30 s ahead of the validators', node/validator/
+// proposal_check.h, and possibly behind); event times come from handhelds, ERPs and loggers
+// whose clocks drift further. 15 minutes absorbs ordinary drift and a slow block, and still
+// refuses the usual mistakes: a local time written with the wrong UTC offset (30 minutes or
+// more, usually hours) or a wrong date.
+inline constexpr int64_t kEventTimeSkewMs = 15 * 60 * 1000;
 
 // Lot records.
 inline constexpr size_t kLotChildrenMax = 1024;
@@ -30,6 +37,9 @@ inline constexpr size_t kLotParentsMax = kEventQuantityElementsMax;
 inline constexpr size_t kLotHoldingsMax = 256;
 inline constexpr size_t kLotInTransitMax = 256;
 inline constexpr size_t kLotExcursionsMax = 256;  // further excursions merge into the last
+// Events declared erroneous (EPCIS errorDeclaration) a lot lists; a declaration that would
+// go beyond is refused (RESOURCE_EXHAUSTED).
+inline constexpr size_t kLotErroneousEventsMax = 256;
 // Recall flags on a lot are shared out per issuing organisation (chaincode/recall.cc): one
 // org's flags never crowd out another's, so a lot carries at most kLotRecallsMax.
 inline constexpr size_t kLotRecallsPerOrgMax = 4;

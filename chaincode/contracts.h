@@ -32,6 +32,10 @@ Status ExecuteRegisterProduct(const Caller& caller, const v1::RegisterProduct& p
 // events.cc
 Status ExecuteRecordEvent(const Caller& caller, const v1::RecordEvent& payload, StateView& view);
 
+// epcis_capture.cc
+Status ExecuteCaptureEpcisEvent(const Caller& caller, const v1::CaptureEpcisEvent& payload,
+                                StateView& view);
+
 // recall.cc
 Status ExecuteIssueRecall(const Caller& caller, const v1::IssueRecall& payload, StateView& view);
 Status ExecuteContinueRecall(const Caller& caller, const v1::ContinueRecall& payload,

@@ -17,7 +17,8 @@ bool IsCreatingBizStep(std::string_view biz_step);
 
 // Checks the event's shape; on success returns event_time as Unix milliseconds.
 // INVALID_ARGUMENT "record_event: <field> ..." for:
-//   - type unspecified; TRANSFORMATION with an action, other types without one;
+//   - type unspecified; TRANSFORMATION with an action, other types (OBJECT, AGGREGATION,
+//     TRANSACTION, ASSOCIATION) without one;
 //   - event_time not RFC 3339, event_time_zone_offset not +HH:MM, or the two disagreeing;
 //   - biz_step not a known CBV step (TRANSFORMATION: empty or "transforming");
 //   - quantity_list empty (or present on a TRANSFORMATION), input/output lists empty on a
@@ -37,6 +38,14 @@ Result<int64_t> CheckEventShape(const v1::EpcisEvent& event);
 // location (FSMA 204 KDE: location description for the immediate subsequent recipient)".
 // OK for cte "".
 Status CheckKeyDataElements(const v1::EpcisEvent& event, std::string_view cte);
+
+// Applies one EPCIS event (events.cc): every rule of record_event, refusals prefixed by
+// `verb` ("record_event", "capture_epcis_event"). Writes the lots and the event's index
+// entries into `view`; the "e/" entry's RecordedEvent carries `kept` when it is not null (an
+// event captured from an EPCIS document). Returns that RecordedEvent.
+Result<v1::RecordedEvent> ApplyEvent(const Caller& caller, const v1::EpcisEvent& event,
+                                     const v1::CapturedEpcis* kept, std::string_view verb,
+                                     StateView& view);
 
 // The id of the first party of `type` in `parties`, or "" when none.
 std::string_view FirstParty(const google::protobuf::RepeatedPtrField<v1::PartyRef>& parties,

@@ -124,6 +124,7 @@ Status CheckTypeAndAction(const v1::EpcisEvent& event) {
     case v1::OBJECT_EVENT:
     case v1::AGGREGATION_EVENT:
     case v1::TRANSACTION_EVENT:
+    case v1::ASSOCIATION_EVENT:  // EPCIS 2.0: like AGGREGATION, a parent and its children
       if (event.action() != v1::ADD && event.action() != v1::OBSERVE &&
           event.action() != v1::DELETE) {
         return Invalid("action must be ADD, OBSERVE or DELETE");
@@ -135,8 +136,8 @@ Status CheckTypeAndAction(const v1::EpcisEvent& event) {
       return Status::Ok();
     default:
       return Invalid(
-          "type must be OBJECT_EVENT, AGGREGATION_EVENT, TRANSFORMATION_EVENT or "
-          "TRANSACTION_EVENT");
+          "type must be OBJECT_EVENT, AGGREGATION_EVENT, TRANSFORMATION_EVENT, "
+          "TRANSACTION_EVENT or ASSOCIATION_EVENT");
   }
 }
 

@@ -1,9 +1,18 @@
 // record_event: what an EPCIS event does to lots, and the index entries it leaves.
 //
+// ApplyEvent is shared by record_event and capture_epcis_event (epcis_capture.cc, which maps
+// an EPCIS 2.0 JSON-LD event to the same model first): the same rules, refusals prefixed by
+// the payload's name.
+//
 //   every event      its shape (event_shape.cc) and, when any of its products is on the Food
 //                    Traceability List, the FSMA 204 KDEs of its CTE (kde.cc); every product
 //                    it names is registered (NOT_FOUND) and matches the lot's product and unit
-//                    (INVALID_ARGUMENT).
+//                    (INVALID_ARGUMENT). record_event leaves event_id empty (INVALID_ARGUMENT):
+//                    only a capture has an EPCIS eventID.
+//   event time       not later than the block time plus kEventTimeSkewMs, and not before the
+//                    event that created any existing lot it names (INVALID_ARGUMENT: the event
+//                    claims an impossible time, retrying it unchanged never helps). A new lot
+//                    keeps its creating event's time (LotRecord.created_event_time_ms).
 //   OBJECT ADD       biz_step harvesting | cooling | commissioning |
 //                    first_land_based_receiving; the org has role producer or processor;
 //                    every lot is new (ALREADY_EXISTS) and the org holds all of it.
@@ -21,8 +30,10 @@
 //                    recalled (FAILED_PRECONDITION); inputs are consumed; each output is a
 //                    new lot held by the org, with the inputs as parents; each input lists
 //                    the outputs as children (RESOURCE_EXHAUSTED beyond kLotChildrenMax).
-//   anything else    each lot is held or carried by the org (PERMISSION_DENIED); the event
-//                    is recorded, the lots do not change.
+//   anything else    (OBJECT OBSERVE/DELETE of other steps, AGGREGATION, TRANSACTION,
+//                    ASSOCIATION) each lot is held or carried by the org (PERMISSION_DENIED);
+//                    the event is recorded, the lots do not change.
+#include <limits>
 #include <map>
 #include <set>
 
@@ -34,6 +45,7 @@
 #include "chaincode/records.h"
 #include "chaincode/state_keys.h"
 #include "ledger/check.h"
+#include "ledger/rfc3339.h"
 #include "tadori/v1/records.pb.h"
 
 namespace tadori {
@@ -48,12 +60,14 @@ struct EventScope {
   std::string_view cte;
   bool traceability_list = false;  // some product is on the FSMA 204 FTL
   std::string action;              // "record_event: <cte or biz_step>"
+  int64_t event_time_ms = 0;
 
   const std::string& org() const { return caller.member.org_id(); }
 };
 
 // Reads every product the event names. NOT_FOUND for an unregistered one.
-Status CheckProducts(const v1::EpcisEvent& event, const StateReader& state, bool& on_ftl) {
+Status CheckProducts(std::string_view verb, const v1::EpcisEvent& event, const StateReader& state,
+                     bool& on_ftl) {
   std::set<std::string_view> seen;
   for (const QuantityList* list :
        {&event.quantity_list(), &event.input_quantity_list(), &event.output_quantity_list()}) {
@@ -63,8 +77,8 @@ Status CheckProducts(const v1::EpcisEvent& event, const StateReader& state, bool
       TADORI_ASSIGN_OR_RETURN(bool found,
                               ReadRecord(state, ProductStateKey(element.product()), product));
       if (!found) {
-        return Status::NotFound("record_event: product '" + element.product() +
-                                "' is not registered");
+        return Status::NotFound(
+            Prefixed(verb, "product '" + element.product() + "' is not registered"));
       }
       if (product.product().on_food_traceability_list()) on_ftl = true;
     }
@@ -87,6 +101,22 @@ Status CheckMatchesLot(const EventScope& scope, const v1::QuantityElement& eleme
   return Status::Ok();
 }
 
+// A time for a refusal message: RFC 3339 UTC when it has a four-digit year, else the number.
+std::string TimeText(int64_t unix_ms) {
+  constexpr int64_t kYear0Ms = -62'167'219'200'000;      // 0000-01-01T00:00:00Z
+  constexpr int64_t kYear10000Ms = 253'402'300'800'000;  // 10000-01-01T00:00:00Z
+  if (unix_ms < kYear0Ms || unix_ms >= kYear10000Ms) return std::to_string(unix_ms) + " ms";
+  return FormatRfc3339Ms(unix_ms, 0);
+}
+
+// No event names a lot at a time before the event that created it.
+Status CheckNotBeforeCreation(const EventScope& scope, const v1::LotRecord& lot) {
+  if (scope.event_time_ms >= lot.created_event_time_ms()) return Status::Ok();
+  return Status::InvalidArgument(Prefixed(
+      scope.action, "event_time " + scope.event.event_time() + " is before lot '" + lot.lot_code() +
+                        "' was created (" + TimeText(lot.created_event_time_ms()) + ")"));
+}
+
 Result<v1::LotRecord> NewLot(const EventScope& scope, const v1::QuantityElement& element,
                              StateView& view) {
   v1::LotRecord existing;
@@ -105,6 +135,7 @@ Result<v1::LotRecord> NewLot(const EventScope& scope, const v1::QuantityElement&
   lot.set_created_biz_step(scope.event.biz_step().empty() ? "transforming"
                                                           : scope.event.biz_step());
   *lot.mutable_created_by() = CurrentEventRef(scope.caller.ctx);
+  lot.set_created_event_time_ms(scope.event_time_ms);
   if (scope.event.has_ilmd()) *lot.mutable_ilmd() = scope.event.ilmd();
   TADORI_RETURN_IF_ERROR(AddHolding(lot, scope.org(), element.quantity_milli()));
   return lot;
@@ -183,6 +214,7 @@ Status Ship(const EventScope& scope, StateView& view) {
                             ReadExistingLot(scope.action, view, element.lot_code()));
     const v1::LotRecord before = lot;
     TADORI_RETURN_IF_ERROR(CheckMatchesLot(scope, element, lot));
+    TADORI_RETURN_IF_ERROR(CheckNotBeforeCreation(scope, lot));
     TADORI_RETURN_IF_ERROR(TakeFromHolder(scope, element, lot));
     if (static_cast<size_t>(lot.in_transit_size()) >= kLotInTransitMax) {
       return Status::ResourceExhausted(
@@ -262,6 +294,7 @@ Status Receive(const EventScope& scope, StateView& view) {
                             ReadExistingLot(scope.action, view, element.lot_code()));
     const v1::LotRecord before = lot;
     TADORI_RETURN_IF_ERROR(CheckMatchesLot(scope, element, lot));
+    TADORI_RETURN_IF_ERROR(CheckNotBeforeCreation(scope, lot));
     TADORI_RETURN_IF_ERROR(TakeFromTransit(scope, from_org, element.quantity_milli(), lot));
     TADORI_RETURN_IF_ERROR(AddHolding(lot, scope.org(), element.quantity_milli()));
     WriteLot(view, &before, lot);
@@ -276,6 +309,7 @@ Status Transform(const EventScope& scope, StateView& view) {
                             ReadExistingLot(scope.action, view, element.lot_code()));
     const v1::LotRecord before = lot;
     TADORI_RETURN_IF_ERROR(CheckMatchesLot(scope, element, lot));
+    TADORI_RETURN_IF_ERROR(CheckNotBeforeCreation(scope, lot));
     if (lot.recalls_size() > 0) {
       return Status::FailedPrecondition(
           Prefixed(scope.action, "input lot '" + lot.lot_code() + "' is recalled (recall " +
@@ -309,6 +343,7 @@ Status Observe(const EventScope& scope, StateView& view) {
     TADORI_ASSIGN_OR_RETURN(v1::LotRecord lot,
                             ReadExistingLot(scope.action, view, element.lot_code()));
     TADORI_RETURN_IF_ERROR(CheckMatchesLot(scope, element, lot));
+    TADORI_RETURN_IF_ERROR(CheckNotBeforeCreation(scope, lot));
     if (HeldQuantity(lot, scope.org()) == 0 && !CarriesLot(lot, scope.org())) {
       return Status::PermissionDenied(Prefixed(
           scope.action,
@@ -338,7 +373,9 @@ Status Apply(const EventScope& scope, StateView& view) {
 }
 
 // The index entries of index_keys.h for one accepted event.
-void AddEventIndex(const EventScope& scope, int64_t event_time_ms, StateView& view) {
+v1::RecordedEvent AddEventIndex(const EventScope& scope, const v1::CapturedEpcis* kept,
+                                StateView& view) {
+  const int64_t event_time_ms = scope.event_time_ms;
   const TxContext& ctx = scope.caller.ctx;
   const index_keys::Position pos{ctx.height, ctx.index};
   v1::RecordedEvent recorded;
@@ -348,6 +385,7 @@ void AddEventIndex(const EventScope& scope, int64_t event_time_ms, StateView& vi
   recorded.set_signer_key_id(ctx.signer.ToBinaryString());
   recorded.set_event_time_ms(event_time_ms);
   recorded.set_cte(std::string(scope.cte));
+  if (kept != nullptr) *recorded.mutable_captured() = *kept;
   view.AddIndex(index_keys::Event(pos), EncodeRecord(recorded));
 
   std::set<std::string_view> lots;
@@ -367,21 +405,56 @@ void AddEventIndex(const EventScope& scope, int64_t event_time_ms, StateView& vi
     view.AddIndex(index_keys::EventByLocation(gln, event_time_ms, pos), "");
   }
   view.AddIndex(index_keys::EventByOrg(scope.org(), event_time_ms, pos), "");
+  return recorded;
+}
+
+// The stateless checks (event_shape.cc, kde.cc) name record_event; a capture names itself.
+Status Reprefixed(Status status, std::string_view verb) {
+  constexpr std::string_view kRecordEvent = "record_event";
+  if (status.ok() || verb == kRecordEvent) return status;
+  const std::string& message = status.message();
+  if (message.compare(0, kRecordEvent.size(), kRecordEvent) != 0) return status;
+  return Status(status.code(), std::string(verb) + message.substr(kRecordEvent.size()));
 }
 
 }  // namespace
 
-Status ExecuteRecordEvent(const Caller& caller, const v1::RecordEvent& payload, StateView& view) {
-  const v1::EpcisEvent& event = payload.event();
-  TADORI_ASSIGN_OR_RETURN(int64_t event_time_ms, CheckEventShape(event));
-  EventScope scope{caller, event, CriticalTrackingEvent(event), false, ""};
-  TADORI_RETURN_IF_ERROR(CheckProducts(event, view, scope.traceability_list));
-  if (scope.traceability_list) TADORI_RETURN_IF_ERROR(CheckKeyDataElements(event, scope.cte));
-  scope.action = "record_event: ";
+Result<v1::RecordedEvent> ApplyEvent(const Caller& caller, const v1::EpcisEvent& event,
+                                     const v1::CapturedEpcis* kept, std::string_view verb,
+                                     StateView& view) {
+  Result<int64_t> event_time_ms = CheckEventShape(event);
+  if (!event_time_ms.ok()) return Reprefixed(event_time_ms.status(), verb);
+  constexpr int64_t kTimeMax = std::numeric_limits<int64_t>::max();
+  const int64_t latest_ms = caller.ctx.block_time_ms > kTimeMax - kEventTimeSkewMs
+                                ? kTimeMax
+                                : caller.ctx.block_time_ms + kEventTimeSkewMs;
+  if (*event_time_ms > latest_ms) {
+    return Status::InvalidArgument(
+        Prefixed(verb, "event_time " + event.event_time() + " is later than the block time " +
+                           TimeText(caller.ctx.block_time_ms) + " plus " +
+                           std::to_string(kEventTimeSkewMs / 60'000) +
+                           " minutes of clock skew: events are recorded after they happen"));
+  }
+  EventScope scope{caller, event, CriticalTrackingEvent(event), false, "", *event_time_ms};
+  TADORI_RETURN_IF_ERROR(CheckProducts(verb, event, view, scope.traceability_list));
+  if (scope.traceability_list) {
+    TADORI_RETURN_IF_ERROR(Reprefixed(CheckKeyDataElements(event, scope.cte), verb));
+  }
+  scope.action = std::string(verb) + ": ";
   scope.action += scope.cte.empty() ? std::string_view(event.biz_step()) : scope.cte;
   TADORI_RETURN_IF_ERROR(Apply(scope, view));
-  AddEventIndex(scope, event_time_ms, view);
-  return Status::Ok();
+  return AddEventIndex(scope, kept, view);
+}
+
+Status ExecuteRecordEvent(const Caller& caller, const v1::RecordEvent& payload, StateView& view) {
+  if (!payload.event().event_id().empty()) {
+    return Status::InvalidArgument(
+        "record_event: event_id is only for events captured from EPCIS documents "
+        "(capture_epcis_event)");
+  }
+  Result<v1::RecordedEvent> recorded =
+      ApplyEvent(caller, payload.event(), nullptr, "record_event", view);
+  return recorded.status();
 }
 
 }  // namespace tadori

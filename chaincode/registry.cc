@@ -8,16 +8,46 @@
 //   register_location  any active member; GLN new; coordinates within +-90 / +-180 degrees.
 //   register_product   member of a producer or processor; GTIN new; storage ranges with
 //                      min <= max, a unit, and distinct sensor types.
+//
+// Ownership. A product or location belongs to the org that registered it: a GTIN or GLN is
+// registered once (ALREADY_EXISTS naming the owner, for its owner too), so nobody redefines
+// a product's storage ranges or a location's description afterwards. GS1 company prefixes
+// bind ids to companies (gs1_prefix.h): the first SGLN location ("urn:epc:id:sgln:CP.LOC.EXT")
+// an org registers claims its company prefix CP; a location or product under a prefix
+// another org claimed is refused (PERMISSION_DENIED), so no org squats another company's
+// GTINs or GLNs. A GTIN or GLN-13 written as digits claims nothing (where its prefix ends is
+// not written), but is checked against every claimed prefix it starts with. Ids that are not
+// GS1 keys (no digit prefix) neither claim nor are checked. The same claims resolve PGLN
+// parties of captured EPCIS events (epcis_capture.cc).
 #include <set>
 
 #include "chaincode/chaincode_limits.h"
 #include "chaincode/checks.h"
 #include "chaincode/contracts.h"
+#include "chaincode/gs1_prefix.h"
 #include "chaincode/records.h"
 #include "chaincode/state_keys.h"
 #include "ledger/limits.h"
 
 namespace tadori {
+namespace {
+
+// PERMISSION_DENIED when a company prefix that `digits` starts with (at most `max_length`
+// digits long) is claimed by an org other than the caller's.
+Status CheckPrefixNotOthers(std::string_view action, const Caller& caller, const StateReader& state,
+                            std::string_view id, std::string_view digits, size_t max_length) {
+  TADORI_ASSIGN_OR_RETURN(std::optional<PrefixOwner> owner,
+                          FindPrefixOwner(state, digits, max_length));
+  if (owner.has_value() && owner->org_id != caller.member.org_id()) {
+    return Status::PermissionDenied(
+        Prefixed(action, "'" + std::string(id) + "' is under GS1 company prefix " + owner->prefix +
+                             ", and company prefix " + owner->prefix + " belongs to org '" +
+                             owner->org_id + "'"));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 Status ExecuteRegisterMember(const Caller& caller, const v1::RegisterMember& payload,
                              StateView& view) {
@@ -191,6 +221,21 @@ Status ExecuteRegisterLocation(const Caller& caller, const v1::RegisterLocation&
         kAction,
         "location '" + payload.gln() + "' is already registered to org '" + record.org_id() + "'"));
   }
+  const std::string_view sgln_prefix = UrnCompanyPrefix(payload.gln(), "urn:epc:id:sgln:");
+  if (!sgln_prefix.empty()) {
+    TADORI_RETURN_IF_ERROR(CheckPrefixNotOthers(kAction, caller, view, payload.gln(), sgln_prefix,
+                                                sgln_prefix.size()));
+    const std::string prefix_key = Gs1CompanyPrefixStateKey(sgln_prefix);
+    Result<std::optional<std::string>> claimed = view.Get(prefix_key);
+    if (!claimed.ok()) {
+      return Status::Internal("reading state key '" + prefix_key +
+                              "': " + claimed.status().ToString());
+    }
+    if (!claimed->has_value()) view.Put(prefix_key, caller.member.org_id());
+  } else if (const std::string digits = GlnPrefixDigits(payload.gln()); !digits.empty()) {
+    TADORI_RETURN_IF_ERROR(CheckPrefixNotOthers(kAction, caller, view, payload.gln(), digits,
+                                                kGs1CompanyPrefixDigitsMax));
+  }
   *record.mutable_location() = payload;
   record.set_org_id(caller.member.org_id());
   record.set_registered_height(caller.ctx.height);
@@ -232,6 +277,10 @@ Status ExecuteRegisterProduct(const Caller& caller, const v1::RegisterProduct& p
     return Status::AlreadyExists(Prefixed(
         kAction,
         "product '" + payload.gtin() + "' is already registered by org '" + record.org_id() + "'"));
+  }
+  if (const std::string digits = GtinPrefixDigits(payload.gtin()); !digits.empty()) {
+    TADORI_RETURN_IF_ERROR(CheckPrefixNotOthers(kAction, caller, view, payload.gtin(), digits,
+                                                kGs1CompanyPrefixDigitsMax));
   }
   *record.mutable_product() = payload;
   record.set_org_id(caller.member.org_id());

@@ -45,6 +45,22 @@ std::string PilotStateKey(std::string_view report_id) {
   return "pilot/" + std::string(report_id);
 }
 
+std::string EpcisEventIdStateKey(std::string_view event_id) {
+  return "epcis-id/" + std::string(event_id);
+}
+
+std::string EpcisEventHashStateKey(std::string_view event_hash) {
+  return "epcis-hash/" + std::string(event_hash);
+}
+
+std::string EpcisEventStateKey(std::string_view event_id) {
+  return "epcis-event/" + std::string(event_id);
+}
+
+std::string Gs1CompanyPrefixStateKey(std::string_view company_prefix) {
+  return "gs1-prefix/" + std::string(company_prefix);
+}
+
 std::string RecallStateKey(std::string_view recall_id) {
   return "recall/" + std::string(recall_id);
 }

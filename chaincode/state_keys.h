@@ -15,6 +15,15 @@
 //                                     -> code of the lot at that position of the recall's
 //                                        breadth-first queue; position is 16 lower hex
 //                                        digits, so key order is queue order
+//   "epcis-id/" <eventID>             -> serialized v1::EventRef of the transaction that captured
+//                                        the EPCIS event with that eventID
+//   "epcis-hash/" <event hash URI>    -> serialized v1::EventRef, the same by EPCIS event hash
+//   "epcis-event/" <eventID>          -> serialized v1::RecordedEvent: the captured event's "e/"
+//                                        index entry, kept in state because an EPCIS error
+//                                        declaration rewrites that entry (chaincode never
+//                                        reads the index)
+//   "gs1-prefix/" <GS1 company prefix> -> id of the org whose SGLN first named the prefix
+//                                        (chaincode/registry.cc)
 //   "recall-waiting/" <recall id> "\0" <lot code>
 //                                     -> "" while the lot waits in the recall's queue
 // A recall id is the IssueRecall's tx id, 64 lower hex. The queue entries of a recall exist
@@ -44,6 +53,10 @@ std::string HeldStatePrefix(std::string_view org_id);
 std::string PilotStateKey(std::string_view report_id);
 std::string RecallStateKey(std::string_view recall_id);
 std::string RecallQueueStateKey(std::string_view recall_id, uint64_t position);
+std::string EpcisEventIdStateKey(std::string_view event_id);
+std::string EpcisEventHashStateKey(std::string_view event_hash);
+std::string EpcisEventStateKey(std::string_view event_id);
+std::string Gs1CompanyPrefixStateKey(std::string_view company_prefix);
 std::string RecallWaitingStateKey(std::string_view recall_id, std::string_view lot_code);
 
 }  // namespace tadori

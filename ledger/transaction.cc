@@ -59,6 +59,7 @@ Status CheckPayload(const v1::TransactionBody& body) {
     case v1::TransactionBody::kSubmitPilotReport:
     case v1::TransactionBody::kAmendPilotReport:
     case v1::TransactionBody::kAddPilotFinding:
+    case v1::TransactionBody::kCaptureEpcisEvent:
       return Status::Ok();
     case v1::TransactionBody::PAYLOAD_NOT_SET:
       break;

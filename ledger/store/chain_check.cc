@@ -86,7 +86,8 @@ Status SignatureQuorum(const DecodedBlock& block, const GenesisInfo& genesis) {
 }
 
 Result<ChainCheckReport> CheckChain(const Store& store, const GenesisInfo& genesis,
-                                    const BlockAgreementCheck& agreed) {
+                                    const BlockAgreementCheck& agreed,
+                                    const ChainCheckProgress& progress) {
   TADORI_ASSIGN_OR_RETURN(std::optional<Bytes> stored_genesis, store.GenesisBytes());
   if (!stored_genesis) return Status::FailedPrecondition("store has no genesis");
   if (Sha256(*stored_genesis) != genesis.hash) {
@@ -99,6 +100,7 @@ Result<ChainCheckReport> CheckChain(const Store& store, const GenesisInfo& genes
   std::vector<Hash> roots{parent.result_root};
   for (uint64_t height = 1; height <= head.height; ++height) {
     TADORI_RETURN_IF_ERROR(CheckOne(store, genesis, agreed, height, parent, roots, report));
+    if (progress) progress(report, head.height);
   }
   if (parent.hash != head.hash || parent.result_root != head.result_root) {
     return Status::DataLoss("head record does not match block " + std::to_string(head.height));

@@ -31,8 +31,12 @@ Status SignatureQuorum(const DecodedBlock& block, const GenesisInfo& genesis);
 // root is theirs; its hash maps back to its height; every tx locator points at it. Finally
 // the head record matches the last block. Returns DATA_LOSS "block 17: ..." for the first
 // problem (or the store's own error), else the counts checked. Reads only; safe to run
-// while the node commits (it checks up to the height it saw when it started).
+// while the node commits (it checks up to the height it saw when it started). `progress`,
+// when given, is called after every block checked with the counts so far and the height
+// being checked up to (it reads no clock: the caller decides what to show).
+using ChainCheckProgress = std::function<void(const ChainCheckReport& so_far, uint64_t height)>;
 Result<ChainCheckReport> CheckChain(const Store& store, const GenesisInfo& genesis,
-                                    const BlockAgreementCheck& agreed = SignatureQuorum);
+                                    const BlockAgreementCheck& agreed = SignatureQuorum,
+                                    const ChainCheckProgress& progress = {});
 
 }  // namespace tadori

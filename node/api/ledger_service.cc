@@ -8,34 +8,14 @@
 
 #include "ledger/block.h"
 #include "ledger/limits.h"
+#include "node/api/call_place.h"
 #include "node/net/grpc_status.h"
+#include "node/query/tx_proof.h"
 
 namespace tadori {
 
 namespace {
 constexpr uint32_t kSubmitWaitMsDefault = 10'000;
-
-// A place among at most `max` calls of one kind, held for the length of a call.
-class CallPlace {
- public:
-  CallPlace(std::atomic<size_t>& in_use, size_t max) : in_use_(in_use) {
-    size_t now = in_use_.load();
-    do {
-      if (now >= max) return;
-    } while (!in_use_.compare_exchange_weak(now, now + 1));
-    held_ = true;
-  }
-  ~CallPlace() {
-    if (held_) in_use_--;
-  }
-  CallPlace(const CallPlace&) = delete;
-  CallPlace& operator=(const CallPlace&) = delete;
-  bool held() const { return held_; }
-
- private:
-  std::atomic<size_t>& in_use_;
-  bool held_ = false;
-};
 }  // namespace
 
 LedgerService::LedgerService(LedgerServiceContext ctx)
@@ -60,35 +40,16 @@ grpc::Status LedgerService::Submit(grpc::ServerContext* context, const v1::Submi
                             " submits are already waiting for a commit; retry later or submit "
                             "without wait_for_commit");
   }
-  auto admitted = admission_.Check(request->tx());
-  if (!admitted.ok()) return ToGrpc(admitted.status());
-  const Hash id = admitted->id;
+  auto entered = Enter(request->tx(), wait);
+  if (!entered.ok()) return ToGrpc(entered.status());
+  const Hash id = *entered;
   response->set_tx_id(id.ToBinaryString());
-
-  // This watch holds the outcome for the whole wait; each slice below adds and releases one.
-  if (wait) ctx_.feed.Watch(id);
-  tadori::Status added = ctx_.mempool.Add(std::move(*admitted));
-  if (!added.ok()) {
-    if (wait) ctx_.feed.Unwatch(id);
-    return ToGrpc(added);
-  }
-  if (ctx_.on_admitted) ctx_.on_admitted(request->tx());
   if (!wait) return grpc::Status::OK;
 
   const uint32_t wait_ms =
       request->wait_timeout_ms() == 0 ? kSubmitWaitMsDefault : request->wait_timeout_ms();
   const auto deadline = CommitFeed::Clock::now() + std::chrono::milliseconds(wait_ms);
-  // Waits in slices so that a client that went away gives its place back soon.
-  std::optional<CommitFeed::TxOutcome> outcome;
-  for (;;) {
-    const auto slice_end = std::min(deadline, CommitFeed::Clock::now() + kCancelPollInterval);
-    ctx_.feed.Watch(id);
-    outcome = ctx_.feed.Wait(id, slice_end);
-    if (outcome || slice_end >= deadline || ctx_.feed.shut_down() || context->IsCancelled()) {
-      break;
-    }
-  }
-  ctx_.feed.Unwatch(id);
+  std::optional<CommitFeed::TxOutcome> outcome = AwaitCommit(context, id, deadline);
   if (!outcome && context->IsCancelled()) return grpc::Status::CANCELLED;
   if (!outcome) {
     return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
@@ -99,6 +60,38 @@ grpc::Status LedgerService::Submit(grpc::ServerContext* context, const v1::Submi
   response->set_height(outcome->height);
   *response->mutable_result() = outcome->result;
   return grpc::Status::OK;
+}
+
+Result<Hash> LedgerService::Enter(const v1::SignedTransaction& tx, bool watch) {
+  TADORI_ASSIGN_OR_RETURN(DecodedTransaction admitted, admission_.Check(tx));
+  const Hash id = admitted.id;
+  // This watch holds the outcome for the whole wait; each slice of AwaitCommit adds and
+  // releases one.
+  if (watch) ctx_.feed.Watch(id);
+  tadori::Status added = ctx_.mempool.Add(std::move(admitted));
+  if (!added.ok()) {
+    if (watch) ctx_.feed.Unwatch(id);
+    return added;
+  }
+  if (ctx_.on_admitted) ctx_.on_admitted(tx);
+  return id;
+}
+
+std::optional<CommitFeed::TxOutcome> LedgerService::AwaitCommit(
+    grpc::ServerContext* context, const Hash& id, CommitFeed::Clock::time_point deadline) {
+  // Waits in slices so that a client that went away gives its place back soon.
+  std::optional<CommitFeed::TxOutcome> outcome;
+  for (;;) {
+    const auto slice_end = std::min(deadline, CommitFeed::Clock::now() + kCancelPollInterval);
+    ctx_.feed.Watch(id);
+    outcome = ctx_.feed.Wait(id, slice_end);
+    if (outcome || slice_end >= deadline || ctx_.feed.shut_down() ||
+        (context != nullptr && context->IsCancelled())) {
+      break;
+    }
+  }
+  ctx_.feed.Unwatch(id);
+  return outcome;
 }
 
 grpc::Status LedgerService::GetTransaction(grpc::ServerContext* context,
@@ -143,6 +136,39 @@ grpc::Status LedgerService::GetTransaction(grpc::ServerContext* context,
   response->set_index(where->index);
   response->set_block_hash(Sha256(AsBytes(block->header())).ToBinaryString());
   *response->mutable_result() = results->results(index);
+  return grpc::Status::OK;
+}
+
+// A proof is read like the transaction itself (read policy CheckTransaction on its signer);
+// building it needs the blocks above, so a fresh transaction may get FAILED_PRECONDITION for
+// a few blocks (node/query/tx_proof.h).
+grpc::Status LedgerService::GetProof(grpc::ServerContext* context,
+                                     const v1::GetProofRequest* request, v1::TxProof* response) {
+  auto caller = ctx_.access.Admit(context, ClientMethod::kGetProof);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  auto id = Hash::FromBytes(AsBytes(request->tx_id()));
+  if (!id.ok()) return ToGrpc(id.status().WithContext("tx_id"));
+  auto where = ctx_.store.FindTransaction(*id);
+  if (!where.ok()) {
+    return ToGrpc(where.status().code() == Code::kNotFound
+                      ? tadori::Status::NotFound("no committed transaction " + id->Hex())
+                      : where.status());
+  }
+  if (!ctx_.access.open()) {
+    auto block = ctx_.store.GetBlock(where->height);
+    if (!block.ok()) return ToGrpc(block.status());
+    if (where->index >= static_cast<uint32_t>(block->txs_size())) {
+      return ToGrpc(tadori::Status::DataLoss("transaction locator points outside its block"));
+    }
+    tadori::Status allowed = ctx_.access.policy->CheckTransaction(
+        *caller, ctx_.store.state(),
+        AsBytes(block->txs(static_cast<int>(where->index)).signer_key_id()));
+    if (!allowed.ok()) return ToGrpc(allowed);
+    ctx_.access.Audit(*caller, ClientMethod::kGetProof, id->Hex());
+  }
+  auto proof = BuildTxProof(ctx_.store, ctx_.genesis, *id);
+  if (!proof.ok()) return ToGrpc(proof.status());
+  *response = std::move(proof).value();
   return grpc::Status::OK;
 }
 

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "ledger/genesis.h"
@@ -41,6 +42,12 @@ inline constexpr size_t kSubmitCommitWaitersMax = 1024;
 inline constexpr size_t kBlockStreamsMax = 64;
 // How soon a waiting call notices that its client went away.
 inline constexpr std::chrono::milliseconds kCancelPollInterval{500};
+// Transactions in one Capture request: a large EPCIS document is sent in several requests
+// (the client API also bounds a request's bytes, client_api.h).
+inline constexpr size_t kCaptureTxsMax = 1000;
+// The problems of one event a Capture outcome lists, and the bytes of their message.
+inline constexpr size_t kCaptureProblemsListedMax = 20;
+inline constexpr size_t kCaptureMessageBytesMax = 4096;
 
 struct LedgerServiceContext {
   Store& store;
@@ -69,12 +76,20 @@ class LedgerService final : public v1::Ledger::Service {
   grpc::Status GetTransaction(grpc::ServerContext* context,
                               const v1::GetTransactionRequest* request,
                               v1::GetTransactionResponse* response) override;
+  // The offline proof of a committed transaction (docs/PROOFS.md); read as GetTransaction.
+  grpc::Status GetProof(grpc::ServerContext* context, const v1::GetProofRequest* request,
+                        v1::TxProof* response) override;
   grpc::Status GetBlock(grpc::ServerContext* context, const v1::GetBlockRequest* request,
                         v1::GetBlockResponse* response) override;
   grpc::Status StreamBlocks(grpc::ServerContext* context, const v1::StreamBlocksRequest* request,
                             grpc::ServerWriter<v1::GetBlockResponse>* writer) override;
   grpc::Status Status(grpc::ServerContext* context, const v1::StatusRequest* request,
                       v1::StatusResponse* response) override;
+  // EPCIS capture: one CaptureEpcisEvent transaction per event, each checked (it maps; it was
+  // not captured before, on the chain or earlier in the request) and then admitted as Submit
+  // admits; one outcome per transaction. OK unless the request itself is wrong.
+  grpc::Status Capture(grpc::ServerContext* context, const v1::CaptureRequest* request,
+                       v1::CaptureResponse* response) override;
 
   // Calls holding a capped place now (for metrics and tests).
   size_t submits_waiting() const { return submits_waiting_.load(); }
@@ -82,6 +97,14 @@ class LedgerService final : public v1::Ledger::Service {
 
  private:
   tadori::Status FillBlock(uint64_t height, v1::GetBlockResponse* response) const;
+  // Submit's path, shared with Capture. Enter: admission, then the mempool and on_admitted;
+  // with `watch` the commit feed watches the id from before it enters the mempool, and the
+  // caller must end with AwaitCommit (or Unwatch) of it. AwaitCommit waits in slices of
+  // kCancelPollInterval until the outcome, the deadline, shutdown or the client leaving,
+  // then unwatches.
+  Result<Hash> Enter(const v1::SignedTransaction& tx, bool watch);
+  std::optional<CommitFeed::TxOutcome> AwaitCommit(grpc::ServerContext* context, const Hash& id,
+                                                   CommitFeed::Clock::time_point deadline);
 
   LedgerServiceContext ctx_;
   Admission admission_;

@@ -1,6 +1,7 @@
 #include "node/api/trace_service.h"
 
 #include "node/net/grpc_status.h"
+#include "node/query/epcis_query.h"
 #include "node/query/trace_query.h"
 
 namespace tadori {
@@ -21,6 +22,10 @@ std::string EventsSubject(const v1::EventQuery& q) {
     out += " time=[" + q.time_from() + "," + q.time_to() + ")";
   }
   return out;
+}
+
+std::string EpcisEventSubject(const v1::FindEpcisEventRequest& q) {
+  return "EPCIS event " + (q.event_id().empty() ? q.event_hash() : q.event_id());
 }
 
 std::string ReadingsSubject(const v1::ReadingsQuery& q) {
@@ -142,6 +147,46 @@ grpc::Status TraceService::GetPilotReport(grpc::ServerContext* context,
                                           v1::PilotRecord* response) {
   return Answer(context, ClientMethod::kGetPilotReport, "pilot report " + request->report_id(),
                 *request, response, NoSubject(), tadori::GetPilotReport);
+}
+
+grpc::Status TraceService::QueryEpcis(grpc::ServerContext* context, const v1::EpcisQuery* request,
+                                      v1::EpcisQueryPage* response) {
+  const v1::EventQuery selection = EventQueryOf(*request);
+  // Blocks below the snapshot's height never change, so reading their headers from the store
+  // is consistent with the snapshot.
+  const BlockTimeReader block_time = [this](uint64_t height) -> Result<int64_t> {
+    TADORI_ASSIGN_OR_RETURN(v1::Block block, store_.GetBlock(height));
+    v1::BlockHeader header;
+    if (!header.ParseFromString(block.header())) {
+      return Status::DataLoss("the header of block " + std::to_string(height) + " does not parse");
+    }
+    return header.timestamp_ms();
+  };
+  return Answer(
+      context, ClientMethod::kQueryEpcis, "EPCIS " + EventsSubject(selection), *request, response,
+      [&selection](const ReadPolicy& policy, const ApiCaller& caller,
+                   const Store::Snapshot& snapshot) {
+        return policy.CheckEvents(caller, snapshot, selection);
+      },
+      [&block_time](const Store::Snapshot& snapshot, const v1::EpcisQuery& query) {
+        return tadori::QueryEpcis(snapshot, block_time, query);
+      });
+}
+
+grpc::Status TraceService::FindEpcisEvent(grpc::ServerContext* context,
+                                          const v1::FindEpcisEventRequest* request,
+                                          v1::RecordedEvent* response) {
+  // The check finds the event to know whose it is; a request the query refuses (malformed,
+  // unknown event) passes it and gets the query's own code, as unknown lots do.
+  return Answer(
+      context, ClientMethod::kFindEpcisEvent, EpcisEventSubject(*request), *request, response,
+      [request](const ReadPolicy& policy, const ApiCaller& caller,
+                const Store::Snapshot& snapshot) -> tadori::Status {
+        Result<v1::RecordedEvent> event = tadori::FindEpcisEvent(snapshot, *request);
+        if (!event.ok()) return tadori::Status::Ok();
+        return CheckEpcisEventRead(policy, caller, snapshot, *event);
+      },
+      tadori::FindEpcisEvent);
 }
 
 }  // namespace tadori

@@ -48,6 +48,13 @@ class TraceService final : public v1::Trace::Service {
                                 v1::PilotListResponse* response) override;
   grpc::Status GetPilotReport(grpc::ServerContext* context, const v1::PilotReportRequest* request,
                               v1::PilotRecord* response) override;
+  // EPCIS 2.0 (node/query/epcis_query.h): QueryEpcis is read as QueryEvents is; a found
+  // event by its organisation, its lots, or read-all.
+  grpc::Status QueryEpcis(grpc::ServerContext* context, const v1::EpcisQuery* request,
+                          v1::EpcisQueryPage* response) override;
+  grpc::Status FindEpcisEvent(grpc::ServerContext* context,
+                              const v1::FindEpcisEventRequest* request,
+                              v1::RecordedEvent* response) override;
 
  private:
   template <typename Request, typename Response, typename Check, typename Query>

@@ -121,6 +121,14 @@ std::string_view ClientMethodName(ClientMethod method) {
       return "ListPilotReports";
     case ClientMethod::kGetPilotReport:
       return "GetPilotReport";
+    case ClientMethod::kCapture:
+      return "Capture";
+    case ClientMethod::kGetProof:
+      return "GetProof";
+    case ClientMethod::kQueryEpcis:
+      return "QueryEpcis";
+    case ClientMethod::kFindEpcisEvent:
+      return "FindEpcisEvent";
   }
   return "Unknown";
 }
@@ -193,7 +201,8 @@ Status ReadPolicy::CheckCall(const ApiCaller& caller, ClientMethod method) const
       }
       return Status::Ok();
     default:
-      // Submit and pilot reports: every identified caller. Subjects are checked apart.
+      // Submit, Capture and pilot reports: every identified caller. Subjects (GetProof's
+      // transaction, QueryEpcis's selection, FindEpcisEvent's event) are checked apart.
       return Status::Ok();
   }
 }

@@ -89,13 +89,18 @@ enum class ClientMethod {
   kRecallScope,
   kListPilotReports,
   kGetPilotReport,
+  kCapture,
+  kGetProof,
+  kQueryEpcis,
+  kFindEpcisEvent,
 };
 inline constexpr ClientMethod kClientMethods[] = {
-    ClientMethod::kStatus,           ClientMethod::kSubmit,        ClientMethod::kGetTransaction,
-    ClientMethod::kGetBlock,         ClientMethod::kStreamBlocks,  ClientMethod::kGetLot,
-    ClientMethod::kLotHistory,       ClientMethod::kTraceBack,     ClientMethod::kTraceForward,
-    ClientMethod::kQueryEvents,      ClientMethod::kGetReadings,   ClientMethod::kRecallScope,
-    ClientMethod::kListPilotReports, ClientMethod::kGetPilotReport};
+    ClientMethod::kStatus,           ClientMethod::kSubmit,         ClientMethod::kGetTransaction,
+    ClientMethod::kGetBlock,         ClientMethod::kStreamBlocks,   ClientMethod::kGetLot,
+    ClientMethod::kLotHistory,       ClientMethod::kTraceBack,      ClientMethod::kTraceForward,
+    ClientMethod::kQueryEvents,      ClientMethod::kGetReadings,    ClientMethod::kRecallScope,
+    ClientMethod::kListPilotReports, ClientMethod::kGetPilotReport, ClientMethod::kCapture,
+    ClientMethod::kGetProof,         ClientMethod::kQueryEpcis,     ClientMethod::kFindEpcisEvent};
 std::string_view ClientMethodName(ClientMethod method);  // "GetLot"
 
 class ReadPolicy {

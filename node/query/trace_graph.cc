@@ -115,6 +115,7 @@ Result<v1::TraceNode> MakeNode(const Store::Snapshot& snap, const v1::LotRecord&
   *node.mutable_in_transit() = lot.in_transit();
   *node.mutable_excursions() = lot.excursions();
   *node.mutable_recalls() = lot.recalls();
+  *node.mutable_erroneous_events() = lot.erroneous_events();
   TADORI_ASSIGN_OR_RETURN(std::vector<std::string> custody, CustodyOrgs(snap, lot));
   for (std::string& org : custody) node.add_custody_orgs(std::move(org));
   return node;

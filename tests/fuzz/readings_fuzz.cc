@@ -126,7 +126,7 @@ struct World {
     ctx.signer = signer.public_key().id();
     ctx.height = height + 1;
     ctx.index = 0;
-    ctx.block_time_ms = 1'700'000'000'000;
+    ctx.block_time_ms = 1'795'305'600'000;  // 2026-11-22Z: after the seed events' times
     return Execute(ctx, body, view);
   }
 

@@ -109,6 +109,13 @@ for id in kyushu-farm-1 hakata-wholesale-1 fukuoka-deli-1 tenjin-bistro-1; do
   grep -Eq "^$id +${id%-1} " "$dir/run1.txt" || fail "status does not list validator $id"
 done
 expect_in "$dir/run1.txt" "PERMISSION_DENIED: member" # kyushu-farm asks for the meal's trace
+# Interop: the captured EPCIS document goes out and checks back in, the FSMA 204 workbook is
+# written, and the capture's proof verifies offline against the genesis.
+expect_in "$dir/run1.txt" "wrote 2 events"
+expect_in "$dir/run1.txt" "EPCISQueryDocument: 2 event(s), valid and mappable"
+expect_in "$dir/run1.txt" "Initial Packing 1, Shipping 3, Receiving 3, Transformation 2"
+expect_in "$dir/run1.txt" "payload capture_epcis_event, signed by admin key of organisation kyushu-farm"
+expect_in "$dir/run1.txt" "result OK (code 0), committed by the header of block"
 
 # --- .tadori.toml: the CLI with no flags, anywhere in the checkout, is kyushu-farm ------------
 dot=$co/.tadori.toml
@@ -225,6 +232,8 @@ left=$(our_tadorids)
 "$quickstart" --dev >"$dir/dev.txt" 2>&1 || fail "the --dev run failed: $(tail -5 "$dir/dev.txt")"
 [ ! -e "$dot" ] || fail "--dev left the network's $dot"
 expect_in "$dir/dev.txt" "TADORI_CONFIG=$state/dev-cli.toml"
+expect_in "$dir/dev.txt" "EPCISQueryDocument: 2 event(s), valid and mappable"
+expect_in "$dir/dev.txt" "result OK (code 0), committed by the header of block"
 TADORI_CONFIG=$state/dev-cli.toml "$tadori" trace back "$meal" >/dev/null 2>"$dir/dev-trace.txt" ||
   fail "the --dev node's printed config does not work: $(cat "$dir/dev-trace.txt")"
 "$quickstart" stop >"$dir/stop-dev.txt" 2>&1 || fail "stopping the dev node failed"

@@ -170,6 +170,8 @@ class SupplyNetwork {
   const Org& org(int i) const { return orgs_[i]; }
   const std::vector<std::string>& first_tier_lots() const { return first_tier_lots_; }
   const std::vector<std::string>& last_tier_lots() const { return last_tier_lots_; }
+  // The time of the latest event generated so far (each event is a second after the last).
+  int64_t LatestEventTimeMs() const { return kBaseTimeMs + static_cast<int64_t>(clock_) * 1000; }
   std::mt19937_64& rng() { return rng_; }
 
  private:
@@ -274,7 +276,8 @@ void CommitBlock(Store& store, const SupplyNetwork& net, const PrivateKey& valid
   const auto t0 = Clock::now();
   const Store::Head head = store.head();
   BlockDraft draft = DraftOnHead(head, kChainId, validator.public_key().id());
-  draft.timestamp_ms = kBaseTimeMs + static_cast<int64_t>(draft.height) * 100;
+  // After every event it carries: chaincode refuses events later than their block's time.
+  draft.timestamp_ms = net.LatestEventTimeMs() + static_cast<int64_t>(draft.height) * 100;
   for (PendingTx& tx : txs) {
     tx.body.set_chain_id(kChainId);
     tx.body.set_nonce(ToString(NewNonce()));
@@ -324,7 +327,7 @@ bool ProbeExecutor(const Store& store, const SupplyNetwork& net,
     decoded.push_back(DecodeTransaction(SignTransaction(body, net.org(txs[i].org).admin)).value());
   }
   Result<ExecutedBlock> executed =
-      ExecuteBlock(store.state(), store.Height() + 1, kBaseTimeMs, decoded);
+      ExecuteBlock(store.state(), store.Height() + 1, net.LatestEventTimeMs(), decoded);
   TADORI_CHECK(executed.ok());
   if (executed->index.size() > decoded.size() * kIndexEntriesPerEventMax) {
     std::fprintf(stderr,

@@ -21,5 +21,10 @@ void AddRecallCommands(CLI::App& app, CliContext& ctx);    // recall issue|scope
 void AddPilotCommands(CLI::App& app, CliContext& ctx);     // pilot list|show|submit|amend|finding
 void AddVerifyCommand(CLI::App& app, CliContext& ctx);     // verify (offline, a data directory)
 void AddNetworkCommands(CLI::App& app, CliContext& ctx);   // network new (offline, files)
+void AddProofCommands(CLI::App& app, CliContext& ctx);     // proof tx|verify
+void AddFsmaCommands(CLI::App& app, CliContext& ctx);      // fsma export (FSMA 204 spreadsheet)
+void AddEpcisCommands(CLI::App& app, CliContext& ctx);     // epcis check|capture|export
+// epcis export, on the `epcis` group AddEpcisCommands makes (epcis_export_command.cc)
+void AddEpcisExportCommand(CLI::App& epcis_group, CliContext& ctx);
 
 }  // namespace tadori::cli

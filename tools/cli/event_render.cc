@@ -18,6 +18,8 @@ std::string TypeName(v1::EventType type) {
       return "TRANSFORMATION";
     case v1::TRANSACTION_EVENT:
       return "TRANSACTION";
+    case v1::ASSOCIATION_EVENT:
+      return "ASSOCIATION";
     default:
       return "?";
   }

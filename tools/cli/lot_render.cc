@@ -59,6 +59,10 @@ std::string Markers(const v1::TraceNode& node) {
     if (!out.empty()) out += ",";
     out += "EXCURSION(" + std::to_string(node.excursions_size()) + ")";
   }
+  if (node.erroneous_events_size() > 0) {
+    if (!out.empty()) out += ",";
+    out += "ERRONEOUS-EVENT(" + std::to_string(node.erroneous_events_size()) + ")";
+  }
   return out.empty() ? "-" : out;
 }
 
@@ -117,6 +121,11 @@ std::string RenderLotView(const v1::LotView& view) {
   }
   if (lot.recalls_size() == 0) fields.push_back({"recalls", "none"});
   for (const v1::RecallFlag& r : lot.recalls()) fields.push_back({"RECALLED", FormatRecall(r)});
+  // Events on this lot that their recorder later declared erroneous (EPCIS errorDeclaration):
+  // still on the chain, their custody effects stand until corrective events undo them.
+  for (const v1::EventRef& ref : lot.erroneous_events()) {
+    fields.push_back({"ERRONEOUS EVENT", "event " + FormatEventRef(ref) + " declared erroneous"});
+  }
   fields.push_back({"read at height", std::to_string(view.read_at_height())});
   return RenderFields(fields);
 }
@@ -158,6 +167,10 @@ std::string RenderTraceGraph(const v1::TraceGraph& graph, std::string_view lot_c
     }
     for (const v1::RecallFlag& r : node.recalls()) {
       out += "RECALLED " + node.lot_code() + ": " + FormatRecall(r) + "\n";
+    }
+    for (const v1::EventRef& ref : node.erroneous_events()) {
+      out += "ERRONEOUS EVENT on " + node.lot_code() + ": event " + FormatEventRef(ref) +
+             " declared erroneous\n";
     }
   }
   return out;

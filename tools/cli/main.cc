@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
   AddPilotCommands(app, ctx);
   AddVerifyCommand(app, ctx);
   AddNetworkCommands(app, ctx);
+  AddProofCommands(app, ctx);
+  AddFsmaCommands(app, ctx);
+  AddEpcisCommands(app, ctx);
 
   // CLI11 reports bad command lines (and --help) by exception; they stop here.
   try {

@@ -276,6 +276,10 @@ inline v1::TransactionBody ReceiveBody(const std::string& lot, const std::string
 
 // ---------------------------------------------------------------- running transactions
 
+// Block times start here, 2026-11-22T00:00:00Z, one second per block: after the events the
+// builders above write (2026-11-20 JST), as the chain records events after they happen.
+inline constexpr int64_t kBlockTimeBaseMs = 1'795'305'600'000;
+
 // Runs transactions one per block height, as the executor would: each over a fresh
 // StateView, keeping the writes and index entries only when the result is OK. The
 // transaction index in the block is height % 4, so tests see it travel into EventRefs.
@@ -294,7 +298,7 @@ class Ledger {
     ctx.signer = signer;
     ctx.height = ++height_;
     ctx.index = static_cast<uint32_t>(height_ % 4);
-    ctx.block_time_ms = 1'700'000'000'000 + static_cast<int64_t>(height_) * 1000;
+    ctx.block_time_ms = kBlockTimeBaseMs + static_cast<int64_t>(height_) * 1000;
     last_ctx_ = ctx;
     v1::TxResult result = Execute(ctx, body, view);
     last_writes_ = view.writes();

@@ -99,6 +99,7 @@ TEST_F(ExecuteTest, CorruptRecordIsALocalFailure) {
   TxContext ctx;
   ctx.signer = Id(member("farm"));
   ctx.height = ledger_->height() + 1;
+  ctx.block_time_ms = kBlockTimeBaseMs;  // after the events' times
   v1::TxResult result = Execute(ctx, ShipBody("LOT-1", "farm", "distributor"), view);
   EXPECT_TRUE(IsLocalFailure(result)) << result.message();
   EXPECT_EQ(FindLot(view, "LOT-1").status().code(), Code::kInternal);
@@ -111,6 +112,7 @@ TEST_F(ExecuteTest, WritesAreReadBackWithinOneView) {
   TxContext ctx;
   ctx.signer = Id(member("farm"));
   ctx.height = ledger_->height() + 1;
+  ctx.block_time_ms = kBlockTimeBaseMs;  // after the events' times
   ASSERT_EQ(CodeOf(Execute(ctx, CreateBody("LOT-V"), view)), Code::kOk);
   EXPECT_EQ(CodeOf(Execute(ctx, CreateBody("LOT-V"), view)), Code::kAlreadyExists);
   ASSERT_EQ(CodeOf(Execute(ctx, ShipBody("LOT-V", "farm", "retailer", 300), view)), Code::kOk);

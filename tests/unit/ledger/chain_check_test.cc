@@ -68,6 +68,20 @@ TEST_F(ChainCheckTest, IntactChainPasses) {
   EXPECT_EQ(r->txs_checked, static_cast<uint64_t>(2 * kBlocks));
 }
 
+TEST_F(ChainCheckTest, ReportsProgressAfterEveryBlock) {
+  std::vector<uint64_t> checked;
+  Result<ChainCheckReport> r = CheckChain(
+      *store_, net_.genesis, SignatureQuorum, [&](const ChainCheckReport& so_far, uint64_t height) {
+        EXPECT_EQ(height, static_cast<uint64_t>(kBlocks));
+        EXPECT_EQ(so_far.txs_checked, 2 * so_far.blocks_checked);
+        checked.push_back(so_far.blocks_checked);
+      });
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(checked.size(), static_cast<size_t>(kBlocks));
+  EXPECT_EQ(checked.front(), 1u);
+  EXPECT_EQ(checked.back(), static_cast<uint64_t>(kBlocks));
+}
+
 TEST(ChainCheck, EmptyChainPasses) {
   TempDir dir;
   TestNetwork net = MakeNetwork(1);

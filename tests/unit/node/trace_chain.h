@@ -33,6 +33,9 @@ namespace tadori::testing {
 inline constexpr char kChainId[] = "trace-test";
 // 2026-11-20T06:00:00+09:00: event times are this plus whole minutes.
 inline constexpr int64_t kBaseTimeMs = 1'795'122'000'000;
+// Blocks are a day later (plus one second a block): chaincode refuses events later than their
+// block's time (plus kEventTimeSkewMs), and the events of these tests span hours.
+inline constexpr int64_t kBlockTimeBaseMs = kBaseTimeMs + 24 * 3'600'000;
 inline constexpr int32_t kJst = 9 * 60;
 inline constexpr char kTomato[] = "04912345000017";  // GTIN-style ids
 inline constexpr char kSauce[] = "04912345000024";
@@ -228,7 +231,7 @@ class TraceChain {
       const std::vector<std::pair<std::string, v1::TransactionBody>>& txs) {
     const Store::Head head = store_->head();
     BlockDraft draft = DraftOnHead(head, kChainId, validator_.public_key().id());
-    draft.timestamp_ms = kBaseTimeMs + static_cast<int64_t>(draft.height) * 1000;
+    draft.timestamp_ms = kBlockTimeBaseMs + static_cast<int64_t>(draft.height) * 1000;
     for (const auto& [org, payload] : txs) {
       v1::TransactionBody body = payload;
       body.set_chain_id(kChainId);
