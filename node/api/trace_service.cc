@@ -184,7 +184,7 @@ grpc::Status TraceService::FindEpcisEvent(grpc::ServerContext* context,
                 const Store::Snapshot& snapshot) -> tadori::Status {
         Result<v1::RecordedEvent> event = tadori::FindEpcisEvent(snapshot, *request);
         if (!event.ok()) return tadori::Status::Ok();
-        return CheckEpcisEventRead(policy, caller, snapshot, *event);
+        return policy.CheckEpcisEvent(caller, snapshot, *event);
       },
       tadori::FindEpcisEvent);
 }

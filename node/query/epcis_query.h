@@ -46,10 +46,4 @@ Result<v1::EpcisQueryPage> QueryEpcis(const Store::Snapshot& snapshot,
 Result<v1::RecordedEvent> FindEpcisEvent(const Store::Snapshot& snapshot,
                                          const v1::FindEpcisEventRequest& request);
 
-// Who may read a found event (FindEpcisEvent): callers that read everything; members of the
-// organisation that recorded it; members who may read (ReadPolicy::CheckLot) one of the lots
-// it names. Otherwise PERMISSION_DENIED saying which rules were tried.
-Status CheckEpcisEventRead(const ReadPolicy& policy, const ApiCaller& caller,
-                           const Store::Snapshot& snapshot, const v1::RecordedEvent& event);
-
 }  // namespace tadori

@@ -47,6 +47,30 @@ Status Denied(const ApiCaller& caller, std::string what) {
   return Status::PermissionDenied(caller.Describe() + " may not read " + what);
 }
 
+// How a refusal names a recorded event: its EPCIS eventID when captured, else its height.
+std::string EventName(const v1::RecordedEvent& event) {
+  if (event.has_captured() && !event.captured().event_id().empty()) {
+    return "\"" + PrintableExcerpt(event.captured().event_id()) + "\"";
+  }
+  return "at height " + std::to_string(event.ref().height());
+}
+
+// Every lot the event names, in list order, each once.
+std::vector<std::string> LotsOf(const v1::EpcisEvent& event) {
+  std::vector<std::string> lots;
+  auto add = [&lots](const google::protobuf::RepeatedPtrField<v1::QuantityElement>& list) {
+    for (const v1::QuantityElement& q : list) {
+      if (std::find(lots.begin(), lots.end(), q.lot_code()) == lots.end()) {
+        lots.push_back(q.lot_code());
+      }
+    }
+  };
+  add(event.quantity_list());
+  add(event.input_quantity_list());
+  add(event.output_quantity_list());
+  return lots;
+}
+
 }  // namespace
 
 ApiCaller ApiCaller::Open() {
@@ -280,6 +304,22 @@ Status ReadPolicy::CheckReadings(const ApiCaller& caller, const Store::Snapshot&
   }
   if (query.lot_code().empty()) return Status::Ok();  // the query refuses it as malformed
   return CheckLot(caller, ClientMethod::kGetReadings, snapshot, query.lot_code());
+}
+
+Status ReadPolicy::CheckEpcisEvent(const ApiCaller& caller, const Store::Snapshot& snapshot,
+                                   const v1::RecordedEvent& event) const {
+  TADORI_RETURN_IF_ERROR(CheckCall(caller, ClientMethod::kFindEpcisEvent));
+  if (ReadsEverything(caller)) return Status::Ok();
+  if (!caller.org_id.empty() && event.org_id() == caller.org_id) return Status::Ok();
+  for (const std::string& lot : LotsOf(event.event())) {
+    Status lot_read = CheckLot(caller, ClientMethod::kFindEpcisEvent, snapshot, lot);
+    if (lot_read.ok()) return lot_read;
+    if (lot_read.code() != Code::kPermissionDenied) return lot_read;
+  }
+  return Status::PermissionDenied(
+      caller.Describe() + " may not read the EPCIS event " + EventName(event) +
+      ": a member reads the events its organisation recorded and the events of lots it may "
+      "read (lots it held, their sources, and what was made from lots it made)");
 }
 
 Status ReadPolicy::CheckTransaction(const ApiCaller& caller, const StateReader& state,

@@ -130,6 +130,11 @@ class ReadPolicy {
                      const v1::EventQuery& query) const;
   Status CheckReadings(const ApiCaller& caller, const Store::Snapshot& snapshot,
                        const v1::ReadingsQuery& query) const;
+  // FindEpcisEvent of a found `event`: callers that read everything; members of the
+  // organisation that recorded it; members who may read (CheckLot) one of the lots it names.
+  // Otherwise PERMISSION_DENIED saying which rules were tried.
+  Status CheckEpcisEvent(const ApiCaller& caller, const Store::Snapshot& snapshot,
+                         const v1::RecordedEvent& event) const;
   // GetTransaction of a transaction signed by `signer_key_id`, members read from `state`.
   Status CheckTransaction(const ApiCaller& caller, const StateReader& state,
                           ByteView signer_key_id) const;

@@ -259,9 +259,9 @@ TEST_F(EpcisQueryTest, EventsOfALotAreReadByThoseWhoMayReadTheLot) {
   const v1::EventPage page = Must(QueryEvents(*snap, receiving));
   ASSERT_EQ(page.events_size(), 1);
   const v1::RecordedEvent& e = page.events(0);
-  EXPECT_TRUE(CheckEpcisEventRead(*policy_, Member("mill"), *snap, e).ok());  // recorded it
-  EXPECT_TRUE(CheckEpcisEventRead(*policy_, Member("farm"), *snap, e).ok());  // made lot A
-  const Status shop = CheckEpcisEventRead(*policy_, Member("shop"), *snap, e);
+  EXPECT_TRUE(policy_->CheckEpcisEvent(Member("mill"), *snap, e).ok());  // recorded it
+  EXPECT_TRUE(policy_->CheckEpcisEvent(Member("farm"), *snap, e).ok());  // made lot A
+  const Status shop = policy_->CheckEpcisEvent(Member("shop"), *snap, e);
   EXPECT_EQ(shop.code(), Code::kPermissionDenied);
   EXPECT_NE(shop.message().find("member"), std::string::npos);
 }
