@@ -23,7 +23,7 @@ size_t ReasonIndex(std::string_view reason) {
 CallerIdentifier::CallerIdentifier(const GenesisInfo& genesis, const Store& store, Limits limits)
     : genesis_(genesis), store_(store), policy_(genesis.genesis), limits_(limits) {}
 
-Result<ApiCaller> CallerIdentifier::Identify(const grpc::ServerContext& context) {
+Result<ApiCaller> CallerIdentifier::Identify(const grpc::ServerContextBase& context) {
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
   if (auth == nullptr) return ApiCaller::Anonymous();
   std::vector<grpc::string_ref> certs = auth->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
@@ -148,7 +148,7 @@ std::string_view ClientAccess::Describe() const {
   return open() ? "open (no client TLS)" : "policy";
 }
 
-Result<ApiCaller> ClientAccess::Admit(grpc::ServerContext* context, ClientMethod method) const {
+Result<ApiCaller> ClientAccess::Admit(grpc::ServerContextBase* context, ClientMethod method) const {
   if (open()) return ApiCaller::Open();
   TADORI_ASSIGN_OR_RETURN(ApiCaller caller, identify(context));
   TADORI_CHECK(policy != nullptr);
@@ -165,7 +165,7 @@ void ClientAccess::Audit(const ApiCaller& caller, ClientMethod method,
 ClientAccess PolicyAccess(CallerIdentifier& identifier, std::shared_ptr<const ReadPolicy> policy,
                           std::shared_ptr<ReadAudit> audit) {
   ClientAccess access;
-  access.identify = [&identifier](grpc::ServerContext* context) -> Result<ApiCaller> {
+  access.identify = [&identifier](grpc::ServerContextBase* context) -> Result<ApiCaller> {
     if (context == nullptr) return ApiCaller::Anonymous();
     return identifier.Identify(*context);
   };

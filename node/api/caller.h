@@ -59,7 +59,7 @@ class CallerIdentifier {
       : CallerIdentifier(genesis, store, Limits()) {}
 
   // The caller of a call on the TLS client API (the x509_pem_cert of its auth context).
-  Result<ApiCaller> Identify(const grpc::ServerContext& context);
+  Result<ApiCaller> Identify(const grpc::ServerContextBase& context);
   // The caller presenting `leaf_pem`.
   Result<ApiCaller> IdentifyCertificate(std::string_view leaf_pem);
 
@@ -104,7 +104,8 @@ class ReadAudit {
 // How a service learns who calls and what they may read.
 struct ClientAccess {
   // Empty: the client API is open (plaintext on loopback) and every caller is ApiCaller::Open().
-  std::function<Result<ApiCaller>(grpc::ServerContext*)> identify;
+  // Takes the context of a synchronous or a callback call (both are ServerContextBase).
+  std::function<Result<ApiCaller>(grpc::ServerContextBase*)> identify;
   std::shared_ptr<const ReadPolicy> policy;  // required when identify is set
   std::shared_ptr<ReadAudit> audit;          // may be null
 
@@ -112,7 +113,7 @@ struct ClientAccess {
   // "open (no client TLS)" or "policy", for Status.
   std::string_view Describe() const;
   // The caller of this call, through the first gate of the policy (CheckCall).
-  Result<ApiCaller> Admit(grpc::ServerContext* context, ClientMethod method) const;
+  Result<ApiCaller> Admit(grpc::ServerContextBase* context, ClientMethod method) const;
   // Counts and logs the read when the policy audits this caller.
   void Audit(const ApiCaller& caller, ClientMethod method, std::string_view subject) const;
 };

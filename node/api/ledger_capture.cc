@@ -6,7 +6,10 @@
 // is what makes re-running a document safe). Then each is admitted exactly as Submit admits.
 // Two captures of one event pending at once are still told apart by chaincode, which refuses
 // the second when it executes.
+#include <condition_variable>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -58,6 +61,14 @@ std::string JoinProblems(const std::vector<epcis::Problem>& problems) {
 struct SeenInRequest {
   std::map<std::string, Hash> by_event_id;
   std::map<std::string, Hash> by_event_hash;
+};
+
+// The commit-feed outcomes of a waiting Capture's transactions, by their index in the
+// request; shared with the feed's callbacks, which may outlive the call.
+struct CaptureWaits {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::map<int, CommitFeed::TxWait> ended;
 };
 
 // What identifies a checked transaction's event, recorded once it is admitted.
@@ -176,56 +187,91 @@ grpc::Status LedgerService::Capture(grpc::ServerContext* context, const v1::Capt
   const bool wait = request->wait_for_commit();
   // One place for the whole request: it holds one server thread however many it waits for.
   CallPlace place(submits_waiting_, wait ? ctx_.submit_waiters_max : SIZE_MAX);
-  if (!place.held()) {
-    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                        std::to_string(ctx_.submit_waiters_max) +
-                            " submits are already waiting for a commit; retry later or capture "
-                            "without wait_for_commit");
-  }
+  if (!place.held()) return ToGrpc(WaitersFull("capture without wait_for_commit"));
+  const uint32_t wait_ms =
+      request->wait_timeout_ms() == 0 ? kCaptureWaitMsDefault : request->wait_timeout_ms();
+  const auto deadline = CommitFeed::Clock::now() + std::chrono::milliseconds(wait_ms);
+  auto waits = std::make_shared<CaptureWaits>();
 
   SeenInRequest seen;
-  std::vector<std::optional<Hash>> admitted(static_cast<size_t>(request->txs_size()));
+  std::vector<std::optional<CommitFeed::Token>> tokens(static_cast<size_t>(request->txs_size()));
+  std::vector<Hash> ids(static_cast<size_t>(request->txs_size()));
   for (int i = 0; i < request->txs_size(); ++i) {
     v1::CaptureOutcome* out = response->add_outcomes();
     std::optional<EventKeys> keys = CheckCapture(request->txs(i), ctx_.store.state(), seen, *out);
     if (!keys.has_value()) continue;
-    Result<Hash> entered = Enter(request->txs(i), wait);
-    if (!entered.ok()) {
-      SetOutcome(*out, entered.status());
+    Result<DecodedTransaction> admitted = Admit(request->txs(i));
+    if (!admitted.ok()) {
+      SetOutcome(*out, admitted.status());
       continue;
     }
-    if (!keys->event_id.empty()) seen.by_event_id.emplace(keys->event_id, *entered);
-    if (!keys->event_hash.empty()) seen.by_event_hash.emplace(keys->event_hash, *entered);
-    admitted[static_cast<size_t>(i)] = *entered;
+    const Hash id = admitted->id;
+    ids[static_cast<size_t>(i)] = id;
+    std::optional<CommitFeed::Token> token;
+    if (wait) {
+      // Subscribed before the transaction enters the mempool: its commit cannot be missed.
+      token = ctx_.feed.Subscribe(id, deadline, [waits, i](const CommitFeed::TxWait& ended) {
+        {
+          std::lock_guard lock(waits->mu);
+          waits->ended.emplace(i, ended);
+        }
+        waits->cv.notify_all();
+      });
+      if (!token) {
+        SetOutcome(*out, NodeStopping(id));
+        continue;
+      }
+    }
+    tadori::Status queued = Enqueue(std::move(admitted).value(), request->txs(i));
+    if (!queued.ok() && (!token || ctx_.feed.Cancel(*token))) {
+      SetOutcome(*out, queued);
+      continue;
+    }
+    if (!keys->event_id.empty()) seen.by_event_id.emplace(keys->event_id, id);
+    if (!keys->event_hash.empty()) seen.by_event_hash.emplace(keys->event_hash, id);
+    tokens[static_cast<size_t>(i)] = token;
   }
   if (!wait) return grpc::Status::OK;
 
-  const uint32_t wait_ms =
-      request->wait_timeout_ms() == 0 ? kCaptureWaitMsDefault : request->wait_timeout_ms();
-  const auto deadline = CommitFeed::Clock::now() + std::chrono::milliseconds(wait_ms);
+  // Every subscription is answered by the feed (commit, deadline or shutdown); the client
+  // leaving is noticed within kCancelPollInterval.
+  size_t waited = 0;
+  for (const auto& token : tokens) waited += token.has_value() ? 1 : 0;
   bool cancelled = false;
-  for (size_t i = 0; i < admitted.size(); ++i) {
-    if (!admitted[i].has_value()) continue;
-    const Hash& id = *admitted[i];
-    v1::CaptureOutcome* out = response->mutable_outcomes(static_cast<int>(i));
-    // Every admitted id is watched (Enter); one that is not waited for is still unwatched.
-    if (cancelled) {
-      ctx_.feed.Unwatch(id);
-      continue;
+  {
+    std::unique_lock lock(waits->mu);
+    while (waits->ended.size() < waited) {
+      waits->cv.wait_for(lock, kCancelPollInterval);
+      if (context != nullptr && context->IsCancelled()) {
+        cancelled = true;
+        break;
+      }
     }
-    std::optional<CommitFeed::TxOutcome> outcome = AwaitCommit(context, id, deadline);
-    if (!outcome) {
-      cancelled = context != nullptr && context->IsCancelled();
-      out->set_code(CodeOf(Code::kDeadlineExceeded));
-      out->set_message("transaction " + id.Hex() + " is pending; not committed within " +
-                       std::to_string(wait_ms) + " ms");
-      continue;
-    }
-    out->set_committed(true);
-    out->set_height(outcome->height);
-    *out->mutable_result() = outcome->result;
   }
-  if (cancelled) return grpc::Status::CANCELLED;
+  if (cancelled) {
+    for (const auto& token : tokens) {
+      if (token) ctx_.feed.Cancel(*token);
+    }
+    return grpc::Status::CANCELLED;
+  }
+  std::lock_guard lock(waits->mu);
+  for (const auto& [i, ended] : waits->ended) {
+    v1::CaptureOutcome* out = response->mutable_outcomes(i);
+    const Hash& id = ids[static_cast<size_t>(i)];
+    switch (ended.end) {
+      case CommitFeed::TxWaitEnd::kCommitted:
+        out->set_committed(true);
+        out->set_height(ended.outcome.height);
+        *out->mutable_result() = ended.outcome.result;
+        break;
+      case CommitFeed::TxWaitEnd::kDeadline:
+        SetOutcome(*out, NotCommittedWithin(id, wait_ms));
+        break;
+      case CommitFeed::TxWaitEnd::kShutdown:
+        SetOutcome(*out, NodeStopping(id));
+        break;
+    }
+  }
   return grpc::Status::OK;
 }
 

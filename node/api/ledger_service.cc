@@ -4,7 +4,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "ledger/block.h"
 #include "ledger/limits.h"
@@ -18,80 +22,189 @@ namespace {
 constexpr uint32_t kSubmitWaitMsDefault = 10'000;
 }  // namespace
 
+tadori::Status NotCommittedWithin(const Hash& id, uint32_t wait_ms) {
+  return tadori::Status(Code::kDeadlineExceeded, "transaction " + id.Hex() +
+                                                     " is pending; not committed within " +
+                                                     std::to_string(wait_ms) + " ms");
+}
+
+tadori::Status NodeStopping(const Hash& id) {
+  return tadori::Status::Unavailable("node stopping; transaction " + id.Hex() +
+                                     " is pending, not known to be committed");
+}
+
 LedgerService::LedgerService(LedgerServiceContext ctx)
     : ctx_(std::move(ctx)), admission_(ctx_.genesis.genesis.chain_id(), ctx_.store, ctx_.mempool) {}
 
-grpc::Status LedgerService::Submit(grpc::ServerContext* context, const v1::SubmitRequest* request,
-                                   v1::SubmitResponse* response) {
-  auto caller = ctx_.access.Admit(context, ClientMethod::kSubmit);
-  if (!caller.ok()) return ToGrpc(caller.status());
-  if (!request->has_tx()) return ToGrpc(tadori::Status::InvalidArgument("tx is required"));
-  if (request->wait_timeout_ms() > kSubmitWaitMsMax) {
-    return ToGrpc(tadori::Status::InvalidArgument("wait_timeout_ms is at most " +
-                                                  std::to_string(kSubmitWaitMsMax)));
-  }
-  const bool wait = request->wait_for_commit();
-  // Taken before admission: a refused Submit must leave nothing behind, so that the client
-  // can send the same transaction again.
-  CallPlace place(submits_waiting_, wait ? ctx_.submit_waiters_max : SIZE_MAX);
-  if (!place.held()) {
-    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                        std::to_string(ctx_.submit_waiters_max) +
-                            " submits are already waiting for a commit; retry later or submit "
-                            "without wait_for_commit");
-  }
-  auto entered = Enter(request->tx(), wait);
-  if (!entered.ok()) return ToGrpc(entered.status());
-  const Hash id = *entered;
-  response->set_tx_id(id.ToBinaryString());
-  if (!wait) return grpc::Status::OK;
-
-  const uint32_t wait_ms =
-      request->wait_timeout_ms() == 0 ? kSubmitWaitMsDefault : request->wait_timeout_ms();
-  const auto deadline = CommitFeed::Clock::now() + std::chrono::milliseconds(wait_ms);
-  std::optional<CommitFeed::TxOutcome> outcome = AwaitCommit(context, id, deadline);
-  if (!outcome && context->IsCancelled()) return grpc::Status::CANCELLED;
-  if (!outcome) {
-    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
-                        "transaction " + id.Hex() + " is pending; not committed within " +
-                            std::to_string(wait_ms) + " ms");
-  }
-  response->set_committed(true);
-  response->set_height(outcome->height);
-  *response->mutable_result() = outcome->result;
-  return grpc::Status::OK;
+Result<DecodedTransaction> LedgerService::Admit(const v1::SignedTransaction& tx) {
+  return admission_.Check(tx);
 }
 
-Result<Hash> LedgerService::Enter(const v1::SignedTransaction& tx, bool watch) {
-  TADORI_ASSIGN_OR_RETURN(DecodedTransaction admitted, admission_.Check(tx));
-  const Hash id = admitted.id;
-  // This watch holds the outcome for the whole wait; each slice of AwaitCommit adds and
-  // releases one.
-  if (watch) ctx_.feed.Watch(id);
-  tadori::Status added = ctx_.mempool.Add(std::move(admitted));
-  if (!added.ok()) {
-    if (watch) ctx_.feed.Unwatch(id);
-    return added;
-  }
+tadori::Status LedgerService::Enqueue(DecodedTransaction admitted,
+                                      const v1::SignedTransaction& tx) {
+  TADORI_RETURN_IF_ERROR(ctx_.mempool.Add(std::move(admitted)));
   if (ctx_.on_admitted) ctx_.on_admitted(tx);
-  return id;
+  return tadori::Status::Ok();
 }
 
-std::optional<CommitFeed::TxOutcome> LedgerService::AwaitCommit(
-    grpc::ServerContext* context, const Hash& id, CommitFeed::Clock::time_point deadline) {
-  // Waits in slices so that a client that went away gives its place back soon.
-  std::optional<CommitFeed::TxOutcome> outcome;
-  for (;;) {
-    const auto slice_end = std::min(deadline, CommitFeed::Clock::now() + kCancelPollInterval);
-    ctx_.feed.Watch(id);
-    outcome = ctx_.feed.Wait(id, slice_end);
-    if (outcome || slice_end >= deadline || ctx_.feed.shut_down() ||
-        (context != nullptr && context->IsCancelled())) {
-      break;
+tadori::Status LedgerService::WaitersFull(std::string_view instead) const {
+  return tadori::Status(Code::kResourceExhausted,
+                        std::to_string(ctx_.submit_waiters_max) +
+                            " submits are already waiting for a commit; retry later or " +
+                            std::string(instead));
+}
+
+// A Submit with wait_for_commit, past admission: answered exactly once, by the first of its
+// commit, its deadline, the node stopping (all through the feed's callback) and its client
+// leaving (OnCancel). Owned by itself until gRPC's OnDone and by the feed's callback until
+// that is called or cancelled.
+//
+// Finished only once gRPC has it (Start): a wait that ends before, while its handler still
+// runs, is answered by the handler through the default reactor, as a refusal is. A Finish
+// before gRPC binds the reactor is kept in the reactor's backlog, which gRPC moves from on
+// the handler's thread after the handler returns; this reactor, destroyed on another thread
+// after OnDone, would not be ordered after that move for ThreadSanitizer.
+class SubmitWait final : public grpc::ServerUnaryReactor {
+ public:
+  SubmitWait(std::atomic<size_t>& places, CommitFeed& feed, v1::SubmitResponse* response,
+             const Hash& id, uint32_t wait_ms)
+      : places_(places), feed_(feed), response_(response), id_(id), wait_ms_(wait_ms) {}
+
+  // Holds the place taken for it; `token` is its subscription. The answer, when the wait
+  // ended already: the handler then answers with it, and gRPC never gets this reactor.
+  std::optional<tadori::Status> Start(std::shared_ptr<SubmitWait> self, CommitFeed::Token token) {
+    std::lock_guard lock(mu_);
+    if (answered_) return early_answer_;
+    self_ = std::move(self);
+    token_ = token;
+    started_ = true;
+    return std::nullopt;
+  }
+
+  // From the feed: the commit, the deadline or shutdown.
+  void Ended(const CommitFeed::TxWait& wait) {
+    switch (wait.end) {
+      case CommitFeed::TxWaitEnd::kCommitted:
+        Answer(tadori::Status::Ok(), &wait.outcome, /*cancel=*/false);
+        break;
+      case CommitFeed::TxWaitEnd::kDeadline:
+        Answer(NotCommittedWithin(id_, wait_ms_), nullptr, /*cancel=*/false);
+        break;
+      case CommitFeed::TxWaitEnd::kShutdown:
+        Answer(NodeStopping(id_), nullptr, /*cancel=*/false);
+        break;
     }
   }
-  ctx_.feed.Unwatch(id);
-  return outcome;
+
+  void OnCancel() override {
+    Answer(tadori::Status(Code::kCancelled, "the client cancelled the call"), nullptr,
+           /*cancel=*/true);
+  }
+
+  void OnDone() override {
+    std::shared_ptr<SubmitWait> last;  // may delete this on return
+    std::lock_guard lock(mu_);
+    last = std::move(self_);
+  }
+
+ private:
+  void Answer(const tadori::Status& status, const CommitFeed::TxOutcome* outcome, bool cancel) {
+    std::optional<CommitFeed::Token> token;
+    {
+      std::lock_guard lock(mu_);
+      if (answered_) return;
+      answered_ = true;
+      if (cancel) token = token_;
+      if (outcome != nullptr) {
+        response_->set_committed(true);
+        response_->set_height(outcome->height);
+        *response_->mutable_result() = outcome->result;
+      }
+    }
+    if (token) feed_.Cancel(*token);
+    GivePlace(places_);
+    // Under mu_, which OnDone takes first: gRPC destroys the call's operations, into which
+    // Finish writes, after OnDone returns, on a thread ordered after this one only through
+    // gRPC's libraries (ThreadSanitizer sees this order, not theirs).
+    std::lock_guard lock(mu_);
+    if (!started_) {  // the handler still runs: Start hands it the answer
+      early_answer_ = status;
+      return;
+    }
+    Finish(ToGrpc(status));
+  }
+
+  std::atomic<size_t>& places_;
+  CommitFeed& feed_;
+  v1::SubmitResponse* const response_;  // gRPC's, valid until Finish
+  const Hash id_;
+  const uint32_t wait_ms_;
+  std::mutex mu_;
+  std::shared_ptr<SubmitWait> self_;
+  std::optional<CommitFeed::Token> token_;
+  bool started_ = false;  // gRPC has this reactor (Start)
+  bool answered_ = false;
+  tadori::Status early_answer_;  // of a wait that ended before Start
+};
+
+grpc::ServerUnaryReactor* LedgerService::Submit(grpc::CallbackServerContext* context,
+                                                const v1::SubmitRequest* request,
+                                                v1::SubmitResponse* response) {
+  // Answers at once (an OK without waiting, too).
+  auto refuse = [context](const tadori::Status& status) {
+    grpc::ServerUnaryReactor* answer = context->DefaultReactor();
+    answer->Finish(ToGrpc(status));
+    return answer;
+  };
+  auto caller = ctx_.access.Admit(context, ClientMethod::kSubmit);
+  if (!caller.ok()) return refuse(caller.status());
+  if (!request->has_tx()) return refuse(tadori::Status::InvalidArgument("tx is required"));
+  if (request->wait_timeout_ms() > kSubmitWaitMsMax) {
+    return refuse(tadori::Status::InvalidArgument("wait_timeout_ms is at most " +
+                                                  std::to_string(kSubmitWaitMsMax)));
+  }
+  if (!request->wait_for_commit()) {
+    Result<DecodedTransaction> admitted = Admit(request->tx());
+    if (!admitted.ok()) return refuse(admitted.status());
+    const Hash id = admitted->id;
+    tadori::Status queued = Enqueue(std::move(admitted).value(), request->tx());
+    if (!queued.ok()) return refuse(queued);
+    response->set_tx_id(id.ToBinaryString());
+    return refuse(tadori::Status::Ok());
+  }
+
+  // Taken before admission: a refused Submit must leave nothing behind, so that the client
+  // can send the same transaction again.
+  if (!TakePlace(submits_waiting_, ctx_.submit_waiters_max)) {
+    return refuse(WaitersFull("submit without wait_for_commit"));
+  }
+  Result<DecodedTransaction> admitted = Admit(request->tx());
+  if (!admitted.ok()) {
+    GivePlace(submits_waiting_);
+    return refuse(admitted.status());
+  }
+  const Hash id = admitted->id;
+  response->set_tx_id(id.ToBinaryString());
+  const uint32_t wait_ms =
+      request->wait_timeout_ms() == 0 ? kSubmitWaitMsDefault : request->wait_timeout_ms();
+  auto wait = std::make_shared<SubmitWait>(submits_waiting_, ctx_.feed, response, id, wait_ms);
+  std::optional<CommitFeed::Token> token =
+      ctx_.feed.Subscribe(id, CommitFeed::Clock::now() + std::chrono::milliseconds(wait_ms),
+                          [wait](const CommitFeed::TxWait& ended) { wait->Ended(ended); });
+  if (!token) {
+    GivePlace(submits_waiting_);
+    return refuse(NodeStopping(id));
+  }
+  tadori::Status queued = Enqueue(std::move(admitted).value(), request->tx());
+  if (!queued.ok()) {
+    if (ctx_.feed.Cancel(*token)) {
+      GivePlace(submits_waiting_);
+      return refuse(queued);
+    }
+    // Committed meanwhile (sent to another validator too): the feed's answer stands.
+  }
+  if (std::optional<tadori::Status> early = wait->Start(wait, *token)) return refuse(*early);
+  return wait.get();
 }
 
 grpc::Status LedgerService::GetTransaction(grpc::ServerContext* context,

@@ -30,8 +30,9 @@ std::unique_ptr<grpc::Server> StartClientApi(const std::string& listen,
   builder.RegisterService(&trace);
   builder.SetMaxReceiveMessageSize(static_cast<int>(kBlockSizeBytesMax));
   builder.SetMaxSendMessageSize(static_cast<int>(kBlockSizeBytesMax + 1024 * 1024));
-  // Each call runs on a thread of its own (sync API): without a quota, thousands of waiting
-  // calls would each take one.
+  // Each synchronous call runs on a thread of its own: without a quota, thousands of waiting
+  // calls would each take one. The callback methods (Submit, SubmitStream,
+  // WatchTransactions) run on gRPC's own few threads, outside this quota.
   grpc::ResourceQuota quota("tadori-client-api");
   quota.SetMaxThreads(options.threads_max);
   builder.SetResourceQuota(quota);
@@ -43,6 +44,18 @@ std::unique_ptr<grpc::Server> StartClientApi(const std::string& listen,
   }
   if (options.bound_port != nullptr) *options.bound_port = bound_port;
   return server;
+}
+
+void RegisterClientApiMetrics(MetricsRegistry& metrics, const LedgerService& ledger) {
+  const std::string help =
+      "Client API waiters by kind: transactions waiting for their commit (Submit, "
+      "SubmitStream, Capture), ids watched by WatchTransactions, open StreamBlocks calls.";
+  metrics.AddGauge("tadori_client_waiting", help, "what=\"commits\"",
+                   [&ledger] { return static_cast<int64_t>(ledger.submits_waiting()); });
+  metrics.AddGauge("tadori_client_waiting", help, "what=\"watched_ids\"",
+                   [&ledger] { return static_cast<int64_t>(ledger.txs_watched()); });
+  metrics.AddGauge("tadori_client_waiting", help, "what=\"block_streams\"",
+                   [&ledger] { return static_cast<int64_t>(ledger.block_streams_open()); });
 }
 
 namespace {

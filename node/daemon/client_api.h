@@ -17,14 +17,21 @@
 
 namespace tadori {
 
-// Headroom for the calls that answer at once (queries, traces, Submits that do not wait,
-// health checks, and refusals themselves): they must still find a thread when every capped
-// waiting call is in progress.
+// Submit, SubmitStream and WatchTransactions run on gRPC's callback API and hold no thread
+// while they wait (ledger_service.h); the other methods each run on a thread of the
+// synchronous server, under the quota below.
+//
+// Captures with wait_for_commit waiting at once, each on a thread for up to kSubmitWaitMsMax:
+// an EPCIS document is a few requests of up to 1,000 events, sent by a handful of capture
+// clients; beyond this many the server's thread quota refuses new calls.
+inline constexpr int kClientApiCaptureWaitThreads = 1024;
+// Headroom for the calls that answer at once (queries, traces, health checks, and refusals
+// themselves): they must still find a thread when every waiting call is in progress.
 inline constexpr int kClientApiShortCallThreads = 128;
-// Every thread of the server (gRPC's pollers included). Beyond it gRPC answers new calls with
-// RESOURCE_EXHAUSTED "Server Threadpool Exhausted" instead of starting a thread.
+// Every thread of the synchronous server (gRPC's pollers included). Beyond it gRPC answers
+// new calls with RESOURCE_EXHAUSTED "Server Threadpool Exhausted" instead of starting one.
 inline constexpr int kClientApiThreadsMax =
-    static_cast<int>(kSubmitCommitWaitersMax + kBlockStreamsMax) + kClientApiShortCallThreads;
+    kClientApiCaptureWaitThreads + static_cast<int>(kBlockStreamsMax) + kClientApiShortCallThreads;
 // Concurrent calls on one client connection (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS), so one
 // connection cannot take every thread; further calls wait in the client. 100 is the
 // HTTP/2 specification's suggested minimum; our clients use one connection per worker.
@@ -61,6 +68,10 @@ std::unique_ptr<grpc::Server> StartClientApi(const std::string& listen,
                                              std::shared_ptr<grpc::ServerCredentials> credentials,
                                              LedgerService& ledger, TraceService& trace,
                                              const ClientApiOptions& options = {});
+
+// Registers the client API's waiting gauges in `metrics` (before it is served):
+// tadori_client_waiting{what="commits|watched_ids|block_streams"}. `ledger` must outlive it.
+void RegisterClientApiMetrics(MetricsRegistry& metrics, const LedgerService& ledger);
 
 // protobuf logs an error line for every string field with invalid UTF-8 it parses; a peer or
 // client sending garbage must not be able to flood the node's log, so those go to debug.

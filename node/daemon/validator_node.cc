@@ -133,7 +133,6 @@ int RunValidatorNode(const std::string& config_path, const sigset_t& signals) {
   BftValidatorOptions vopt;
   vopt.validator.batch.block_tx_max = config.block_tx_max;
   vopt.validator.round_timeout_ms = config.round_timeout_ms;
-  vopt.validator.batch.idle_block_interval_ms = config.round_timeout_ms * 2 / 5;
   Histogram& commit_latency = metrics.AddHistogram(
       "tadori_commit_latency_seconds", "From first seeing a block (proposal) to committing it.",
       {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
@@ -193,6 +192,7 @@ int RunValidatorNode(const std::string& config_path, const sigset_t& signals) {
           },
       .access = client_access->access,
   });
+  RegisterClientApiMetrics(metrics, service);
   TraceService trace_service(store, client_access->access);
   std::unique_ptr<grpc::Server> server =
       StartClientApi(config.client_listen, client_access->credentials, service, trace_service);

@@ -4,7 +4,8 @@
 
 namespace tadori {
 
-Result<DecodedTransaction> Admission::Check(const v1::SignedTransaction& wire) {
+Result<DecodedTransaction> Admission::Check(const v1::SignedTransaction& wire,
+                                            SignatureCheck signature) {
   TADORI_ASSIGN_OR_RETURN(DecodedTransaction tx, DecodeTransaction(wire));
   TADORI_RETURN_IF_ERROR(CheckTransactionContext(tx, chain_id_, store_.Height()));
   auto committed = store_.FindTransaction(tx.id);
@@ -16,11 +17,11 @@ Result<DecodedTransaction> Admission::Check(const v1::SignedTransaction& wire) {
   if (mempool_.Contains(tx.id)) {
     return Status::AlreadyExists("transaction " + tx.id.Hex() + " is already pending");
   }
-  TADORI_RETURN_IF_ERROR(CheckSigner(tx));
+  TADORI_RETURN_IF_ERROR(CheckSigner(tx, signature));
   return tx;
 }
 
-Status Admission::CheckSigner(const DecodedTransaction& tx) {
+Status Admission::CheckSigner(const DecodedTransaction& tx, SignatureCheck signature) {
   TADORI_ASSIGN_OR_RETURN(auto member, FindMember(store_.state(), tx.signer_key_id));
   if (!member) {
     return Status::Unauthenticated("signer key " + tx.signer_key_id.Hex() +
@@ -43,7 +44,13 @@ Status Admission::CheckSigner(const DecodedTransaction& tx) {
     return Status::DataLoss("stored member record " + tx.signer_key_id.Hex() +
                             " holds the public key of " + key->id().Hex());
   }
-  return VerifyTransactionSignature(tx, *key);
+  if (signature == SignatureCheck::kVouched) return Status::Ok();
+  VerifiedSignatures& verified = mempool_.verified_signatures();
+  if (verified.Contains(tx)) return Status::Ok();
+  signatures_verified_.fetch_add(1, std::memory_order_relaxed);
+  TADORI_RETURN_IF_ERROR(VerifyTransactionSignature(tx, *key));
+  verified.Add(tx);
+  return Status::Ok();
 }
 
 }  // namespace tadori

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <optional>
 
 #include "consensus/codec.h"
 #include "ledger/check.h"
@@ -35,7 +36,7 @@ BftValidator::BftValidator(Store& store, Mempool& mempool, CommitFeed& feed,
       self_(self),
       key_(std::move(key)),
       options_(std::move(options)),
-      relay_(genesis.genesis.chain_id(), store, mempool),
+      relay_(genesis, self, key_, store, mempool),
       inbox_(genesis.validators.size(), options_.inbox) {
   TADORI_CHECK(self_ < genesis_.validators.size());
 }
@@ -49,6 +50,7 @@ Status BftValidator::Start(PeerTransport& network) {
   core_ = std::make_unique<ValidatorCore>(store_, mempool_, feed_, genesis_, self_, key_,
                                           options_.validator, clock_, network);
   TADORI_RETURN_IF_ERROR(core_->Start());
+  network_.store(&network);
   auto sync = std::make_unique<SyncServer>(
       store_, genesis_.validators.size(), clock_, network,
       [this](const consensus::BlockId& target) {
@@ -80,9 +82,24 @@ void BftValidator::Stop() {
 
 void BftValidator::OnFrame(size_t from, v1::PeerFrame frame) {
   if (from >= genesis_.validators.size() || from == self_) return;
-  if (frame.has_txs()) {
-    relay_.Intake(frame.txs());
-    if (mempool_.size() >= options_.validator.batch.block_tx_max) {
+  if (frame.has_txs() || frame.has_attestation()) {
+    const bool mempool_was_empty = mempool_.size() == 0;
+    if (frame.has_txs()) {
+      TxRelay::Outgoing attestations =
+          relay_.Intake(from, std::move(*frame.mutable_txs()), clock_.SteadyMs());
+      // Before Start there is no transport yet: receivers then wait out the batch and verify.
+      PeerTransport* network = network_.load();
+      if (network != nullptr) {
+        for (const auto& [to, attestation] : attestations) network->Send(to, attestation);
+      }
+    } else {
+      relay_.IntakeAttestation(from, frame.attestation());
+    }
+    // Wake the loop when the transactions are work it would otherwise sleep through: a
+    // leader waiting to propose, a held round timer (the mempool was empty), a full block.
+    if ((mempool_was_empty || proposal_waiting_.load(std::memory_order_relaxed) ||
+         mempool_.size() >= options_.validator.batch.block_tx_max) &&
+        mempool_.size() > 0) {
       {
         std::lock_guard lock(mu_);
         wake_ = true;
@@ -115,8 +132,11 @@ void BftValidator::OnAdmitted(const v1::SignedTransaction& tx) {
   {
     std::lock_guard lock(mu_);
     gossip_out_.push_back(tx);
+    // A leader waiting to propose, or an idle validator (this is the only transaction: its
+    // round timer may be held), acts on it now; others flush small batches on their next turn.
     if (gossip_out_.size() < options_.validator.gossip_batch_max / 4 &&
-        mempool_.size() < options_.validator.batch.block_tx_max) {
+        mempool_.size() < options_.validator.batch.block_tx_max && mempool_.size() > 1 &&
+        !proposal_waiting_.load(std::memory_order_relaxed)) {
       return;  // the loop flushes small batches on its next turn
     }
     wake_ = true;
@@ -143,6 +163,7 @@ BftValidator::Stats BftValidator::stats() const {
   }
   s.gossip_admitted = relay_.admitted();
   s.gossip_refused = relay_.refused();
+  s.relay = relay_.stats();
   return s;
 }
 
@@ -168,6 +189,7 @@ void BftValidator::RunLoop() {
       }
       std::unique_lock lock(mu_);
       if (!gossip_out_.empty()) wake_ms = std::min(wake_ms, clock_.SteadyMs() + kGossipFlushMs);
+      if (std::optional<int64_t> due = relay_.NextDueMs()) wake_ms = std::min(wake_ms, *due);
       const auto wait =
           std::chrono::milliseconds(std::max<int64_t>(0, wake_ms - clock_.SteadyMs()));
       loop_cv_.wait_for(lock, wait, [&] { return stop_ || wake_ || !inbox_.empty(); });
@@ -180,13 +202,19 @@ void BftValidator::RunLoop() {
       }
       gossip.swap(gossip_out_);
     }
+    // Held batches whose attestations did not come in time are verified here, outside the
+    // core's lock (the sync server reads the engine under it).
+    relay_.OnTick(clock_.SteadyMs());
     Status halted;
     {
       std::lock_guard core_lock(core_mu_);
       for (auto& [from, bytes] : messages) core_->OnMessage(from, std::move(bytes));
-      core_->OnTick();
+      // Relay first: a proposal that carries these transactions then reaches each peer after
+      // them on the same link, so the peer has checked them before it checks the block.
       if (!gossip.empty()) core_->Relay(std::move(gossip));
+      core_->OnTick();
       halted = core_->failure();
+      proposal_waiting_.store(core_->WaitingToPropose(), std::memory_order_relaxed);
       std::lock_guard lock(mu_);
       core_stats_ = core_->stats();
     }

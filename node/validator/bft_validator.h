@@ -1,12 +1,14 @@
 // BftValidator: a ValidatorCore (validator_core.h) run by the daemon, with the threads,
 // queues and locks around it.
 //
-//   network threads  OnFrame: relayed transactions pass Admission there (TxRelay), beside
+//   network threads  OnFrame: relayed batches and their attestations go to the TxRelay there
+//                    (verified, or held until f+1 validators attested them), beside
 //                    the event loop; SyncRequests go to the SyncServer's queue; other
 //                    consensus messages to the Inbox (per peer, bounded by count and bytes,
 //                    taken in turn so no peer's flood delays another's messages)
 //   submit threads   OnAdmitted: transactions to relay, sent in batches by the loop
-//   event loop       one thread: takes the inbox, ticks the core (timers, proposing), relays
+//   event loop       one thread: takes the inbox, ticks the core (timers, proposing), relays,
+//                    verifies held batches whose attestations did not come in time
 //   sync server      one thread: answers SyncRequests from the store within each peer's
 //                    budget, reading the engine's uncommitted blocks under the loop's lock
 // The daemon stops when failure() is not OK: a local failure (disk, diverged execution) in
@@ -14,6 +16,7 @@
 // Thread-safety: OnFrame / OnAdmitted / failure / stats from any thread.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -50,6 +53,7 @@ class BftValidator {
     size_t inbox_bytes = 0;
     uint64_t gossip_admitted = 0;
     uint64_t gossip_refused = 0;
+    TxRelay::Stats relay;  // batch attestations: vouched, fallback-verified, refused
     uint64_t sync_served = 0;
     uint64_t sync_dropped = 0;
   };
@@ -89,9 +93,13 @@ class BftValidator {
   const BftValidatorOptions options_;
   SystemClock clock_;
   TxRelay relay_;
-  std::unique_ptr<ValidatorCore> core_;  // guarded by core_mu_ once started
+  std::atomic<PeerTransport*> network_{nullptr};  // set by Start, for OnFrame's attestations
+  std::unique_ptr<ValidatorCore> core_;           // guarded by core_mu_ once started
   std::unique_ptr<SyncServer> sync_;
   mutable std::mutex core_mu_;
+  // The core waits for transactions to propose (set by the loop after each turn): network
+  // and submit threads wake the loop when some arrive.
+  std::atomic<bool> proposal_waiting_{false};
 
   mutable std::mutex mu_;  // guards what follows
   std::condition_variable loop_cv_;

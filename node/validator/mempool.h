@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "ledger/transaction.h"
+#include "node/validator/verified_signatures.h"
 
 namespace tadori {
 
@@ -48,10 +49,16 @@ class Mempool {
   size_t EvictExpired(uint64_t height);
   bool Contains(const Hash& id) const;
   // True when exactly this transaction (same id and signature bytes) is pending: it was
-  // admitted here, so its signature was verified.
+  // admitted here, so its signature was verified here or, for a relayed batch, by one of the
+  // f+1 validators that attested exactly these bytes, at least one of them honest
+  // (batch_attestation.h).
   bool ContainsExact(const DecodedTransaction& tx) const;
   size_t size() const;
   size_t bytes() const;
+
+  // The signatures this node verified lately (verified_signatures.h). Kept here because
+  // every Admission of a node shares its mempool; thread-safe on its own.
+  VerifiedSignatures& verified_signatures() const { return verified_; }
 
  private:
   void EraseLocked(std::map<uint64_t, DecodedTransaction>::iterator it);
@@ -63,6 +70,7 @@ class Mempool {
   std::map<Hash, uint64_t> seq_of_;
   std::map<KeyId, size_t> per_signer_;
   size_t bytes_ = 0;
+  mutable VerifiedSignatures verified_;
 };
 
 }  // namespace tadori

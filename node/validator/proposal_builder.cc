@@ -7,12 +7,9 @@
 namespace tadori {
 
 bool ProposeNow(const BatchPolicy& policy, uint64_t waited_ms, size_t tx_count,
-                bool ancestors_uncommitted) {
-  if (tx_count >= policy.block_tx_max) return true;
-  if (waited_ms >= policy.block_interval_ms && (tx_count > 0 || ancestors_uncommitted)) {
-    return true;
-  }
-  return waited_ms >= policy.idle_block_interval_ms;
+                bool commits_pending) {
+  if (tx_count == 0 && !commits_pending) return false;
+  return tx_count >= policy.block_tx_max || waited_ms >= policy.block_interval_ms;
 }
 
 int64_t NextBlockTime(int64_t now_ms, int64_t parent_ms, int64_t previous_ms) {

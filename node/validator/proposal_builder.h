@@ -16,16 +16,20 @@ namespace tadori {
 struct BatchPolicy {
   size_t block_tx_max = 2'000;
   size_t block_bytes_max = kBlockSizeBytesMax - kTxSizeBytesMax;  // room for the header
-  uint64_t block_interval_ms = 50;
-  uint64_t idle_block_interval_ms = 400;  // below the round timeout
+  // How long a leader with something to carry, but less than a full block, waits for more
+  // before it proposes. 0: at once (under load a leader still carries what queued during the
+  // previous round, so batching needs no wait of its own).
+  uint64_t block_interval_ms = 0;
 };
 
 // A leader that has waited `waited_ms` since its round began proposes now when its block is
-// full; else once block_interval_ms passed if it has something to carry (transactions, or
-// uncommitted ancestors that only a child can commit under the 2-chain rule); else an empty
-// block after idle_block_interval_ms, so the chain keeps committing within the round timeout.
+// full, or once block_interval_ms passed if it has something to carry: transactions, or
+// `commits_pending` (uncommitted ancestors with transactions, which only a certified child
+// commits under the 2-chain rule, or a certificate that commits transactions the other
+// validators learn of only from this proposal). With neither it never proposes: an idle
+// network makes no empty blocks.
 bool ProposeNow(const BatchPolicy& policy, uint64_t waited_ms, size_t tx_count,
-                bool ancestors_uncommitted);
+                bool commits_pending);
 
 // Block time: the wall clock, but never before the parent's time or this leader's previous
 // block (clocks may step back; block times may not).

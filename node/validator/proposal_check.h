@@ -51,7 +51,8 @@ class ProposalView {
   // The result root of an executed block (height <= ExecutedHeight()).
   virtual Result<Hash> ResultRootAt(uint64_t height) const = 0;
   virtual Result<bool> IsCommitted(const Hash& tx_id) const = 0;
-  // True when exactly this transaction was admitted here (its signature was verified).
+  // True when exactly this transaction was admitted here: its signature was verified here,
+  // or f+1 validators attested its exact signed bytes (tx_relay.h).
   virtual bool AdmittedHere(const DecodedTransaction& tx) const = 0;
   // An active member key signed it: UNAUTHENTICATED or PERMISSION_DENIED when not,
   // INVALID_ARGUMENT when the signature is malformed (all three refuse the proposal); any

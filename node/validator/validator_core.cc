@@ -79,7 +79,6 @@ ValidatorCore::ValidatorCore(Store& store, Mempool& mempool, CommitFeed& feed,
       view_(std::make_unique<View>(store, mempool, admission_)) {
   TADORI_CHECK(self_ < genesis_.validators.size());
   TADORI_CHECK(genesis_.validators.key(self_).id() == key_id_);
-  TADORI_CHECK(options_.batch.idle_block_interval_ms < options_.round_timeout_ms);
   consensus::EngineConfig config;
   config.validators = consensus::ValidatorSet::Equal(genesis_.validators.size());
   config.self = static_cast<consensus::ValidatorIndex>(self_);
@@ -149,14 +148,78 @@ Status ValidatorCore::Start() {
 
 void ValidatorCore::OnMessage(size_t from, Bytes bytes) {
   if (halted()) return;
+  const uint8_t kind = bytes.empty() ? 0 : bytes[0];
+  const bool timeout = kind == static_cast<uint8_t>(consensus::MessageKind::kTimeout);
+  const bool proposal = kind == static_cast<uint8_t>(consensus::MessageKind::kProposal);
+  std::optional<Bytes> kept;
+  if (timeout || proposal) kept = bytes;
+  const uint64_t drops_before = engine_->drops_total();
   Step(consensus::MessageReceived{static_cast<consensus::ValidatorIndex>(from), std::move(bytes)});
+  if (!kept || halted()) return;
+  if (timeout) NotePeerTimeout(*kept, drops_before);
+  // A proposal the engine took (its payload checked in the same step): what a validator
+  // that reconnects is sent, so one restarted on an idle network learns where the chain is.
+  if (proposal && engine_->drops_total() == drops_before) last_proposal_ = std::move(*kept);
+}
+
+void ValidatorCore::NotePeerTimeout(const Bytes& bytes, uint64_t drops_before) {
+  // The engine counts every timeout it refuses (malformed, bad signature, stale, duplicate,
+  // beyond its window): one it took left the count alone.
+  if (engine_->drops_total() != drops_before) return;
+  Result<consensus::Message> m = consensus::DecodeMessage(bytes);
+  if (!m.ok() || !std::holds_alternative<consensus::Timeout>(*m)) return;
+  const consensus::Round round = std::get<consensus::Timeout>(*m).round;
+  if (round < engine_->current_round()) return;  // a TC formed: the round it was about is over
+  peer_timeout_round_ = std::max(peer_timeout_round_, round);
+  HoldOrArmTimer();
+}
+
+bool ValidatorCore::HasWork() {
+  if (mempool_.size() > 0) return true;
+  const consensus::Round round = engine_->current_round();
+  if (peer_timeout_round_ >= round) return true;
+  const consensus::BlockId& root = engine_->committed_tip_id();
+  auto carries_txs = [&](const consensus::Block& block, const consensus::BlockId& id) {
+    const LedgerTip* tip = TipOf(block, id);
+    return tip == nullptr || !tip->tx_ids.empty();  // unreadable: let the round run out
+  };
+  // The certified chain above the committed tip: its transactions commit only once a child
+  // is certified, and a leader that fails to propose that child must be timed out.
+  consensus::BlockId id = engine_->safety().high_qc.block_id;
+  while (id != root) {
+    const consensus::Block* block = engine_->FindBlock(id);
+    if (block == nullptr) return true;  // being fetched
+    if (carries_txs(*block, id)) return true;
+    id = block->parent_id();
+  }
+  // A proposal of the current round with transactions: if the next leader never forms its
+  // QC, the round must time out.
+  for (const consensus::BlockId& uncommitted : engine_->UncommittedIds()) {
+    const consensus::Block* block = engine_->FindBlock(uncommitted);
+    if (block != nullptr && block->round >= round && carries_txs(*block, uncommitted)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void ValidatorCore::HoldOrArmTimer() {
+  if (!timer_ || halted()) return;
+  if (!HasWork()) {
+    timer_->held = true;
+  } else if (timer_->held) {
+    timer_->held = false;
+    timer_->due_ms = clock_.SteadyMs() + static_cast<int64_t>(timer_->duration_ms);
+  }
 }
 
 void ValidatorCore::OnTick() {
   if (halted()) return;
+  HoldOrArmTimer();
+  if (halted()) return;
   const int64_t now = clock_.SteadyMs();
-  if (timer_ && timer_->second <= now) {
-    const consensus::Round round = timer_->first;
+  if (timer_ && !timer_->held && timer_->due_ms <= now) {
+    const consensus::Round round = timer_->round;
     timer_.reset();
     spdlog::debug("round {} timed out", round);
     Step(consensus::TimerFired{round});
@@ -169,22 +232,35 @@ void ValidatorCore::OnTick() {
 }
 
 int64_t ValidatorCore::NextWakeMs(int64_t idle_ms) const {
-  int64_t at = clock_.SteadyMs() + idle_ms;
-  if (timer_) at = std::min(at, timer_->second);
-  if (payload_request_ && engine_->FindBlock(payload_request_->parent_id) != nullptr) {
-    // When the batching decision can next change by itself: the block interval, then the
-    // idle interval (a transaction arriving in between is an event of its own).
-    const int64_t since = payload_request_->since_ms;
-    const int64_t interval = since + static_cast<int64_t>(options_.batch.block_interval_ms);
-    const int64_t idle = since + static_cast<int64_t>(options_.batch.idle_block_interval_ms);
-    at = std::min(at, clock_.SteadyMs() < interval ? interval : idle);
+  const int64_t now = clock_.SteadyMs();
+  int64_t at = now + idle_ms;
+  if (timer_ && !timer_->held) at = std::min(at, timer_->due_ms);
+  // Transactions reached a held timer: it re-arms on the next tick.
+  if (timer_ && timer_->held && mempool_.size() > 0) at = now;
+  if (WaitingToPropose()) {
+    // When the batching decision can next change: the block interval, when something waits;
+    // otherwise the arrival of transactions (the mempool changed since the policy said wait).
+    const PayloadRequest& request = *payload_request_;
+    if (request.retry_at_ms) {
+      at = std::min(at, *request.retry_at_ms);
+    } else if (mempool_.size() != request.mempool_size_seen) {
+      at = std::min(at, std::max(now, request.since_ms +
+                                          static_cast<int64_t>(options_.batch.block_interval_ms)));
+    }
   }
   return at;
 }
 
+bool ValidatorCore::WaitingToPropose() const {
+  return payload_request_ && payload_request_->round == engine_->current_round() &&
+         engine_->FindBlock(payload_request_->parent_id) != nullptr;
+}
+
 void ValidatorCore::Relay(std::vector<v1::SignedTransaction> txs) {
   if (halted()) return;  // a halted validator sends nothing
-  for (const v1::PeerFrame& frame : TxRelay::Pack(std::move(txs), options_.gossip_batch_max)) {
+  // Each batch carries this validator's attestation: it verified every signature at Submit.
+  for (const v1::PeerFrame& frame : TxRelay::Pack(std::move(txs), options_.gossip_batch_max,
+                                                  genesis_.genesis.chain_id(), signer_)) {
     transport_.Broadcast(frame);
   }
 }
@@ -221,6 +297,7 @@ void ValidatorCore::Step(const consensus::Event& event) {
     consensus::Event next = std::move(follow_ups[i]);
     Apply(engine_->Step(next), follow_ups);
   }
+  HoldOrArmTimer();
 }
 
 void ValidatorCore::Apply(consensus::Actions actions, std::vector<consensus::Event>& follow_ups) {
@@ -241,11 +318,17 @@ void ValidatorCore::Apply(consensus::Actions actions, std::vector<consensus::Eve
           a->message[0] == static_cast<uint8_t>(consensus::MessageKind::kTimeout)) {
         last_timeout_ = a->message;
       }
+      if (!a->message.empty() &&
+          a->message[0] == static_cast<uint8_t>(consensus::MessageKind::kProposal)) {
+        last_proposal_ = a->message;
+      }
       BroadcastConsensus(a->message);
     } else if (auto* a = std::get_if<consensus::Commit>(&action)) {
       CommitBlocks(*a);
     } else if (auto* a = std::get_if<consensus::SetTimer>(&action)) {
-      timer_.emplace(a->round, clock_.SteadyMs() + static_cast<int64_t>(a->duration_ms));
+      // Held or not is decided at the end of the step, when the engine's tree is complete.
+      timer_ = RoundTimer{a->round, a->duration_ms,
+                          clock_.SteadyMs() + static_cast<int64_t>(a->duration_ms), false};
     } else if (auto* a = std::get_if<consensus::Fetch>(&action)) {
       spdlog::debug(
           "fetching up to {} above height {} from {}", a->request.target.ShortHex(),
@@ -259,7 +342,7 @@ void ValidatorCore::Apply(consensus::Actions actions, std::vector<consensus::Eve
       }
     } else if (auto* a = std::get_if<consensus::RequestPayload>(&action)) {
       spdlog::debug("round {}: leading, parent {}", a->round, a->parent_id.ShortHex());
-      payload_request_ = PayloadRequest{a->round, a->parent_id, clock_.SteadyMs()};
+      payload_request_ = PayloadRequest{a->round, a->parent_id, clock_.SteadyMs(), std::nullopt, 0};
       std::optional<consensus::PayloadReady> ready = TryBuildPayload();
       if (ready) follow_ups.push_back(std::move(*ready));
     } else if (auto* a = std::get_if<consensus::ValidatePayload>(&action)) {
@@ -281,10 +364,14 @@ void ValidatorCore::BroadcastConsensus(const Bytes& message) {
 
 void ValidatorCore::ResendTimeoutToNewPeers() {
   // A validator that (re)connects missed the timeouts sent while it was away; without them
-  // it cannot join the round the others are stuck in until their timers fire again.
+  // it cannot join the round the others are stuck in until their timers fire again. It also
+  // gets the last proposal: on an idle network no other message would tell it the chain
+  // moved on while it was away (it fetches what it lacks from the QC the proposal carries).
   const std::vector<size_t> now = transport_.Connected();
   for (size_t peer : now) {
-    if (connected_.insert(peer).second && last_timeout_) SendConsensus(peer, *last_timeout_);
+    if (!connected_.insert(peer).second) continue;
+    if (last_timeout_) SendConsensus(peer, *last_timeout_);
+    if (last_proposal_) SendConsensus(peer, *last_proposal_);
   }
   std::erase_if(connected_,
                 [&](size_t peer) { return !std::binary_search(now.begin(), now.end(), peer); });
@@ -420,8 +507,18 @@ std::optional<consensus::PayloadReady> ValidatorCore::TryBuildPayload() {
     });
   }
   const uint64_t waited = static_cast<uint64_t>(clock_.SteadyMs() - request.since_ms);
-  if (!ProposeNow(options_.batch, waited, txs.size(), !pending->empty())) {
+  // What the proposal would commit: transactions in its uncommitted ancestors, or those the
+  // QC it carries committed here (the others learn of that commit only from this proposal).
+  const bool commits_pending =
+      !pending->empty() || (txs_committed_by_ && *txs_committed_by_ == request.parent_id);
+  if (!ProposeNow(options_.batch, waited, txs.size(), commits_pending)) {
     payload_request_ = request;
+    payload_request_->retry_at_ms.reset();
+    if (!txs.empty() || commits_pending) {
+      payload_request_->retry_at_ms =
+          request.since_ms + static_cast<int64_t>(options_.batch.block_interval_ms);
+    }
+    payload_request_->mempool_size_seen = mempool_.size();
     return std::nullopt;
   }
   ProposalPlan plan;
@@ -493,6 +590,7 @@ void ValidatorCore::CommitBlocks(const consensus::Commit& commit) {
     }
     stats_.committed_blocks += 1;
     stats_.committed_txs += done->tx_count;
+    if (done->tx_count > 0) txs_committed_by_ = commit.proof.block_id;
   }
   PruneAfterCommit();
 }

@@ -11,10 +11,18 @@
 //   PersistBlock    -> Store::PutPendingBlock (kept until its height commits)
 //   Send/Broadcast  -> transport frames;  Fetch -> a SyncRequest to that peer (or every peer)
 //   RequestPayload  -> a ledger block from the mempool when the batching policy says so
-//                      (proposal_builder.h), fed back as PayloadReady
+//                      (proposal_builder.h), fed back as PayloadReady; never an empty
+//                      block that commits nothing
+//   SetTimer        -> the round timer, held while this validator has no work (below)
 //   ValidatePayload -> CheckProposal (proposal_check.h), fed back as PayloadChecked
 //   Commit          -> CommitStep (commit_step.h) for each block, with its certificate
 //                      (consensus/ledger_certificate.h)
+// Work: transactions in the mempool, a block with transactions above the committed tip (on
+// the high QC's chain, or proposed in the current round), or a peer's timeout for the
+// current round or later. Without work the round timer is held (it does not fire), so an
+// idle network makes no blocks and no timeouts; when work appears it runs a full round
+// timeout from then, so a silent leader still costs one timeout. Timers affect liveness
+// only: the engine's safety rules do not read them.
 // Any local failure (the disk, an execution that differs from the certified result root)
 // halts the core: halted() turns true, failure() says why, and it takes no further event.
 // A peer's mistakes are never local failures: they are refused and counted.
@@ -101,8 +109,14 @@ class ValidatorCore {
   // Fires a due round timer, proposes when the batching policy says so, and re-sends the
   // last timeout to peers that (re)connected. Call it at NextWakeMs(), or any time earlier.
   void OnTick();
-  // When OnTick is next needed (steady ms), at the latest `idle_ms` from now.
+  // When OnTick is next needed (steady ms), at the latest `idle_ms` from now: now when
+  // transactions arrived for a leader waiting to propose, or for a held round timer.
   int64_t NextWakeMs(int64_t idle_ms) const;
+  // This validator leads the current round and waits for something to propose: the daemon
+  // wakes its loop when transactions arrive.
+  bool WaitingToPropose() const;
+  // Whether the round timer is held for want of work (see the top of this file).
+  bool RoundTimerHeld() const { return timer_ && timer_->held; }
   // Relays transactions this node admitted to the other validators.
   void Relay(std::vector<v1::SignedTransaction> txs);
 
@@ -121,6 +135,16 @@ class ValidatorCore {
     consensus::Round round = 0;
     consensus::BlockId parent_id;
     int64_t since_ms = 0;
+    // Set when the batching policy said wait: when to ask it again (it had something to
+    // carry), or else the mempool size it saw (ask again once that changes).
+    std::optional<int64_t> retry_at_ms;
+    size_t mempool_size_seen = 0;
+  };
+  struct RoundTimer {
+    consensus::Round round = 0;
+    uint64_t duration_ms = 0;
+    int64_t due_ms = 0;  // meaningless while held
+    bool held = false;
   };
 
   void Step(const consensus::Event& event);
@@ -130,6 +154,15 @@ class ValidatorCore {
   // The payload for payload_request_ when the batching policy says it is time (the request
   // is then cleared, as it is when stale); nullopt and the request kept while it says wait.
   std::optional<consensus::PayloadReady> TryBuildPayload();
+  // Whether this validator has work (see the top of this file).
+  bool HasWork();
+  // Holds the round timer when there is no work; re-arms a held one for its full duration
+  // when work appeared.
+  void HoldOrArmTimer();
+  // A verified timeout from a peer for the current round or later is work: a peer that has
+  // work and timed out must not be left alone (with f+1 of them the engine joins; with
+  // fewer, this validator's own timer must run for a TC to form).
+  void NotePeerTimeout(const Bytes& bytes, uint64_t drops_before);
   // Ledger facts of a block in the engine's tree (cached); nullptr when unreadable.
   const LedgerTip* TipOf(const consensus::Block& block, const consensus::BlockId& id);
   // Ids of transactions in the uncommitted blocks from `block_id` down to the committed tip.
@@ -160,14 +193,18 @@ class ValidatorCore {
   Admission admission_;  // signatures of transactions that arrive inside proposals
   std::unique_ptr<View> view_;
 
-  std::optional<std::pair<consensus::Round, int64_t>> timer_;  // round, due (steady ms)
+  std::optional<RoundTimer> timer_;
+  // The block whose QC last committed transactions (a leader extending it tells the others).
+  std::optional<consensus::BlockId> txs_committed_by_;
+  consensus::Round peer_timeout_round_ = 0;  // the highest round of a peer timeout taken
   std::optional<PayloadRequest> payload_request_;
   std::map<consensus::BlockId, LedgerTip> tips_;        // pruned at commit
   std::map<consensus::BlockId, DecodedBlock> checked_;  // payloads that passed CheckProposal
   std::map<consensus::BlockId, int64_t> first_seen_ms_;
   int64_t last_timestamp_ms_ = 0;
-  std::optional<Bytes> last_timeout_;  // the last timeout this validator broadcast
-  std::set<size_t> connected_;         // peers linked at the last look
+  std::optional<Bytes> last_timeout_;   // the last timeout this validator broadcast
+  std::optional<Bytes> last_proposal_;  // the last proposal it made or took
+  std::set<size_t> connected_;          // peers linked at the last look
   Status failure_;
   Stats stats_;
 };

@@ -19,6 +19,8 @@
 #include "ledger/check.h"
 #include "ledger/files.h"
 #include "node/config/node_config.h"
+#include "tools/client/transaction_builder.h"
+#include "tools/loadgen/workload.h"
 
 namespace tadori::testing {
 namespace {
@@ -199,6 +201,45 @@ bool Cluster::WaitForHeight(const std::vector<size_t>& which, uint64_t height, i
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return false;
+}
+
+bool Cluster::SubmitOne(const std::vector<size_t>& which) {
+  const PrivateKey key = AdminKey(0);
+  for (size_t i : which) {
+    if (!nodes_[i].running()) continue;
+    auto stub = nodes_[i].Stub();
+    Result<v1::SignedTransaction> tx =
+        client::PrepareTransaction(*stub, loadgen::LoadgenProductPayload(), key);
+    if (!tx.ok()) continue;
+    v1::SubmitRequest req;
+    *req.mutable_tx() = *tx;
+    v1::SubmitResponse resp;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    if (stub->Submit(&ctx, req, &resp).ok()) return true;
+  }
+  return false;
+}
+
+bool Cluster::WaitForHeightWithTraffic(const std::vector<size_t>& which, uint64_t height,
+                                       int timeout_ms) {
+  Traffic traffic(*this, which);
+  return WaitForHeight(which, height, timeout_ms);
+}
+
+Traffic::Traffic(Cluster& cluster, std::vector<size_t> which, int interval_ms)
+    : thread_([this, &cluster, which = std::move(which), interval_ms] {
+        while (!stop_.load()) {
+          if (cluster.SubmitOne(which)) ++submitted_;
+          for (int waited = 0; waited < interval_ms && !stop_.load(); waited += 10) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+          }
+        }
+      }) {}
+
+Traffic::~Traffic() {
+  stop_ = true;
+  thread_.join();
 }
 
 int64_t Cluster::Metric(size_t i, const std::string& sample) {

@@ -3,10 +3,12 @@
 // validator, each with its real TLS identity and LevelDB data directory.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ledger/genesis.h"
@@ -56,8 +58,16 @@ class Cluster {
 
   // The committed height validator i reports (0 when it does not answer).
   uint64_t Height(size_t i);
-  // Waits until every running validator in `which` reports at least `height`.
+  // Waits until every running validator in `which` reports at least `height`. An idle
+  // network makes no blocks: a test that needs heights to grow makes traffic (Traffic below,
+  // or WaitForHeightWithTraffic).
   bool WaitForHeight(const std::vector<size_t>& which, uint64_t height, int timeout_ms);
+  // Submits one transaction, without waiting for its commit, to the first validator in
+  // `which` that takes it: a product registration signed by organisation 0 (a producer),
+  // which only needs to be carried by a block, whatever its result. False when none took it.
+  bool SubmitOne(const std::vector<size_t>& which);
+  // WaitForHeight while a Traffic to `which` runs.
+  bool WaitForHeightWithTraffic(const std::vector<size_t>& which, uint64_t height, int timeout_ms);
   // The value of one metric sample of validator i, e.g.
   // "tadori_rejected_messages_total{reason=\"bad_signature\"}"; -1 when absent or unreachable.
   int64_t Metric(size_t i, const std::string& sample);
@@ -68,6 +78,22 @@ class Cluster {
   std::optional<GenesisInfo> genesis_;
   std::vector<NodeProcess> nodes_;
   std::vector<NodeProcess> observers_;
+};
+
+// While it lives, a thread submits one transaction every `interval_ms` to the first running
+// validator in `which` that takes it (Cluster::SubmitOne).
+class Traffic {
+ public:
+  Traffic(Cluster& cluster, std::vector<size_t> which, int interval_ms = 200);
+  ~Traffic();
+  Traffic(const Traffic&) = delete;
+  Traffic& operator=(const Traffic&) = delete;
+  uint64_t submitted() const { return submitted_.load(); }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> submitted_{0};
+  std::thread thread_;
 };
 
 }  // namespace tadori::testing

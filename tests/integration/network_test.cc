@@ -3,6 +3,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <optional>
@@ -160,7 +161,7 @@ TEST(NetworkTest, FourValidatorsCommitTenThousandTransactionsAndAgree) {
   for (size_t i = 0; i < kCount; ++i) committed += Committed(cluster, i % 4, w.ids[i]) ? 1 : 0;
   EXPECT_EQ(committed, kCount);
   const uint64_t height = cluster.Height(0);
-  ASSERT_TRUE(cluster.WaitForHeight({0, 1, 2, 3}, height, 30'000));
+  ASSERT_TRUE(cluster.WaitForHeightWithTraffic({0, 1, 2, 3}, height, 30'000));
   ExpectSameChain(cluster, {0, 1, 2, 3}, height);
 }
 
@@ -176,14 +177,14 @@ TEST(NetworkTest, KilledValidatorCatchesUpAndNothingAcknowledgedIsLost) {
   cluster.Kill(3);
   const uint64_t at_kill = cluster.Height(0);
   // The three others keep committing without it.
-  EXPECT_TRUE(cluster.WaitForHeight({0, 1, 2}, at_kill + 10, 30'000));
+  EXPECT_TRUE(cluster.WaitForHeightWithTraffic({0, 1, 2}, at_kill + 10, 30'000));
   ASSERT_TRUE(cluster.Start(3));
   std::this_thread::sleep_for(std::chrono::seconds(1));
   stop = true;
   load.join();
   ASSERT_FALSE(acknowledged.empty());
   const uint64_t height = cluster.Height(0);
-  ASSERT_TRUE(cluster.WaitForHeight({0, 1, 2, 3}, height, 60'000));
+  ASSERT_TRUE(cluster.WaitForHeightWithTraffic({0, 1, 2, 3}, height, 60'000));
   ExpectSameChain(cluster, {0, 3}, height);
   for (size_t i : acknowledged) {
     ASSERT_TRUE(Committed(cluster, 3, w.ids[i])) << "acknowledged tx " << i << " missing";
@@ -207,7 +208,7 @@ TEST(NetworkTest, TwoOfFourStoppedHaltsAndRestartResumes) {
   ASSERT_TRUE(cluster.Start(2));
   ASSERT_TRUE(cluster.Start(3));
   EXPECT_TRUE(Eventually([&] { return Committed(cluster, 0, w.ids[0]); }, 60'000));
-  EXPECT_TRUE(cluster.WaitForHeight({0, 1, 2, 3}, halted + 1, 30'000));
+  EXPECT_TRUE(cluster.WaitForHeightWithTraffic({0, 1, 2, 3}, halted + 1, 30'000));
 }
 
 std::optional<v1::StatusResponse> StatusOf(Cluster& cluster, size_t node) {
@@ -227,7 +228,7 @@ std::optional<v1::StatusResponse> StatusOf(Cluster& cluster, size_t node) {
 TEST(NetworkTest, StoppedValidatorIsSkippedAsLeaderAndStatusSaysWhy) {
   Cluster cluster(4);
   ASSERT_TRUE(cluster.StartAll());
-  ASSERT_TRUE(cluster.WaitForHeight({0, 1, 2, 3}, 2, 30'000));
+  ASSERT_TRUE(cluster.WaitForHeightWithTraffic({0, 1, 2, 3}, 2, 30'000));
   EXPECT_EQ(cluster.Stop(3), 0);
   const v1::Validator& stopped = cluster.genesis().genesis.validators(3);
   auto skips_only_the_stopped_one = [&](size_t node) {
@@ -235,8 +236,13 @@ TEST(NetworkTest, StoppedValidatorIsSkippedAsLeaderAndStatusSaysWhy) {
     return s && s->has_leader_schedule() && s->leader_schedule().skipped_size() == 1 &&
            s->leader_schedule().skipped(0).validator_id() == stopped.id();
   };
-  for (size_t i = 0; i < 3; ++i) {
-    EXPECT_TRUE(Eventually([&] { return skips_only_the_stopped_one(i); }, 30'000)) << "node " << i;
+  {
+    // Rounds advance only with work: transactions until the chain shows it absent.
+    Traffic traffic(cluster, {0, 1, 2});
+    for (size_t i = 0; i < 3; ++i) {
+      EXPECT_TRUE(Eventually([&] { return skips_only_the_stopped_one(i); }, 30'000))
+          << "node " << i;
+    }
   }
 
   std::optional<v1::StatusResponse> status = StatusOf(cluster, 1);
@@ -256,7 +262,7 @@ TEST(NetworkTest, StoppedValidatorIsSkippedAsLeaderAndStatusSaysWhy) {
   EXPECT_EQ(cluster.Stop(0), 0);
   ASSERT_TRUE(cluster.Start(0));
   const uint64_t height = cluster.Height(1);
-  EXPECT_TRUE(cluster.WaitForHeight({0, 1, 2}, height + 3, 30'000));
+  EXPECT_TRUE(cluster.WaitForHeightWithTraffic({0, 1, 2}, height + 3, 30'000));
   EXPECT_TRUE(Eventually([&] { return skips_only_the_stopped_one(0); }, 10'000));
 }
 
@@ -269,7 +275,11 @@ TEST(NetworkTest, WipedValidatorResyncsVerifiedBlocks) {
   EXPECT_EQ(cluster.Stop(2), 0);
   cluster.Wipe(2);
   ASSERT_TRUE(cluster.Start(2));
-  const uint64_t height = cluster.Height(0);
+  // No traffic: the network is idle, and the wiped validator still learns where the chain
+  // is (each peer sends a reconnecting validator its last proposal). The last block one
+  // leader committed may be known to it alone (its QC went into no proposal): the lower of
+  // two validators' heights is what every validator commits.
+  const uint64_t height = std::min(cluster.Height(0), cluster.Height(1));
   ASSERT_GT(height, 2u);
   ASSERT_TRUE(cluster.WaitForHeight({2}, height, 60'000));
   ExpectSameChain(cluster, {0, 2}, height);
@@ -314,7 +324,7 @@ TEST(NetworkTest, CertificateFromCaOutsideGenesisIsRefused) {
   EXPECT_EQ((*fake)->connected_count(), 0u);
   // The real network is unaffected.
   const uint64_t h = cluster.Height(1);
-  EXPECT_TRUE(cluster.WaitForHeight({0, 1, 2, 3}, h + 2, 20'000));
+  EXPECT_TRUE(cluster.WaitForHeightWithTraffic({0, 1, 2, 3}, h + 2, 20'000));
 }
 
 TEST(NetworkTest, PeerWithDifferentGenesisIsRefused) {
@@ -378,7 +388,71 @@ TEST(NetworkTest, VotesWithBadSignaturesAreIgnoredAndCounted) {
       20'000));
   // The three honest validators are a quorum and keep committing.
   const uint64_t h = cluster.Height(0);
-  EXPECT_TRUE(cluster.WaitForHeight({0, 1, 2}, h + 3, 20'000));
+  EXPECT_TRUE(cluster.WaitForHeightWithTraffic({0, 1, 2}, h + 3, 20'000));
+}
+
+// An idle network makes no blocks and no rounds: once the blocks that carry transactions
+// are committed, every validator stays at its height and in its round over several round
+// timeouts (1 s each). A transaction then commits at once, with no timer to wait out.
+TEST(NetworkTest, IdleNetworkStopsAtAHeightAndStaysThere) {
+  Cluster cluster(4);
+  ASSERT_TRUE(cluster.StartAll());
+  loadgen::Workload w = Harvests(cluster, 1, /*wait_for_commit=*/true);
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // the last certificates go round
+  std::vector<v1::StatusResponse> before;
+  for (size_t i = 0; i < 4; ++i) {
+    std::optional<v1::StatusResponse> s = StatusOf(cluster, i);
+    ASSERT_TRUE(s.has_value());
+    before.push_back(*s);
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(5));
+  for (size_t i = 0; i < 4; ++i) {
+    std::optional<v1::StatusResponse> s = StatusOf(cluster, i);
+    ASSERT_TRUE(s.has_value());
+    EXPECT_EQ(s->height(), before[i].height()) << "node " << i;
+    EXPECT_EQ(s->round(), before[i].round()) << "node " << i;
+  }
+  const auto start = Clock::now();
+  ASSERT_EQ(SubmitAll(cluster, w, 0, 1, {1}, 1).size(), 1u);
+  const auto took =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+  EXPECT_LT(took, 900) << "a transaction on an idle network waited for a round timeout";
+}
+
+// The leader of the round an idle network stopped in is down. A transaction then makes every
+// validator's round timer run again, from its arrival: the round times out and the next
+// leader carries it. The last QC's former is the one round ahead (it holds a QC no proposal
+// carried), and it leads that round: killing it costs the most.
+TEST(NetworkTest, TransactionOnIdleNetworkWithCrashedLeaderCommitsAfterATimeout) {
+  Cluster cluster(4);
+  ASSERT_TRUE(cluster.StartAll());
+  loadgen::Workload w = Harvests(cluster, 1, /*wait_for_commit=*/true);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  size_t ahead = 0;
+  uint64_t round = 0;
+  for (size_t i = 0; i < 4; ++i) {
+    std::optional<v1::StatusResponse> s = StatusOf(cluster, i);
+    ASSERT_TRUE(s.has_value());
+    if (s->round() > round) {
+      round = s->round();
+      ahead = i;
+    }
+  }
+  cluster.Kill(ahead);
+  std::vector<size_t> others;
+  for (size_t i = 0; i < 4; ++i) {
+    if (i != ahead) others.push_back(i);
+  }
+  const auto start = Clock::now();
+  ASSERT_EQ(SubmitAll(cluster, w, 0, 1, {others[0]}, 1).size(), 1u);
+  const auto took =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+  // A timeout of the base (1 s) in the round the others are in, then one doubled in the
+  // dead validator's round, and the blocks: well within 10 s.
+  EXPECT_LT(took, 10'000);
+  for (size_t i : others) {
+    EXPECT_TRUE(Eventually([&] { return Committed(cluster, i, w.ids[0]); }, 5'000)) << "node " << i;
+  }
 }
 
 }  // namespace

@@ -16,14 +16,17 @@ std::string_view PlantedBugName(PlantedBug bug) {
       return "unchecked-result-claim";
     case PlantedBug::kLeaderFromCommittedTip:
       return "leader-from-tip";
+    case PlantedBug::kSingleAttestation:
+      return "single-attestation";
   }
   return "unknown";
 }
 
 std::optional<PlantedBug> ParsePlantedBug(std::string_view name) {
-  for (PlantedBug b : {PlantedBug::kNone, PlantedBug::kVoteTwiceInRound,
-                       PlantedBug::kCommitOnOneChain, PlantedBug::kSyncByParentLink,
-                       PlantedBug::kUncheckedResultClaim, PlantedBug::kLeaderFromCommittedTip}) {
+  for (PlantedBug b :
+       {PlantedBug::kNone, PlantedBug::kVoteTwiceInRound, PlantedBug::kCommitOnOneChain,
+        PlantedBug::kSyncByParentLink, PlantedBug::kUncheckedResultClaim,
+        PlantedBug::kLeaderFromCommittedTip, PlantedBug::kSingleAttestation}) {
     if (PlantedBugName(b) == name) return b;
   }
   return std::nullopt;
@@ -57,7 +60,8 @@ std::unique_ptr<consensus::Engine> MakeEngine(consensus::EngineConfig config,
                                               const consensus::Signer& signer,
                                               const consensus::SignatureVerifier& verifier,
                                               PlantedBug bug) {
-  if (bug == PlantedBug::kNone || bug == PlantedBug::kUncheckedResultClaim) {
+  if (bug == PlantedBug::kNone || bug == PlantedBug::kUncheckedResultClaim ||
+      bug == PlantedBug::kSingleAttestation) {
     return std::make_unique<consensus::Engine>(std::move(config), signer, verifier);
   }
   return std::make_unique<PlantedBugEngine>(std::move(config), signer, verifier, bug);

@@ -1,7 +1,8 @@
 // Planted bugs: deliberately broken safety rules that prove the simulator's checks can fail.
 // They exist only here, in the simulator's library; the engine that tadorid links has the
 // seams (Engine::MayVoteAgainInRound, CommitsOnOneChain, CertifiesSyncBlocksByParentLink,
-// SchedulesFromCommittedTip) and keeps the rules.
+// SchedulesFromCommittedTip), the relay has TxRelayOptions::vouch_quorum, and both keep the
+// rules.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +24,9 @@ enum class PlantedBug : uint8_t {
   // Reads the leader schedule from the node's committed tip instead of the chain a proposal
   // or vote is about, so validators that committed different heights pick different leaders.
   kLeaderFromCommittedTip = 5,
+  // A held relay batch counts as vouched for with f attestations instead of f+1 (TxRelay's
+  // vouch_quorum seam), so a Byzantine origin's own attestation is enough.
+  kSingleAttestation = 6,
 };
 
 std::string_view PlantedBugName(PlantedBug bug);

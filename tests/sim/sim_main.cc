@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
                  "calm|lossy|partitions|crashes|chaos (default: seed), or crashed|slow");
   app.add_option("--planted-bug", bug_name,
                  "none|vote-twice|commit-one-chain|sync-by-parent-link|unchecked-result-claim|"
-                 "leader-from-tip");
+                 "leader-from-tip|single-attestation");
   app.add_option("--leader-schedule", rotation_name,
                  "reputation (shipped) | round-robin (every rotation probation: the baseline "
                  "the stall bound must catch)");
@@ -56,6 +56,13 @@ int main(int argc, char** argv) {
   app.add_option("--liveness-ms", liveness_ms, "bound on commits after GST");
   bool whole = false;
   app.add_flag("--whole", whole, "whole validators (store, chaincode, sync) instead of engines");
+  bool byzantine_attester = false;
+  app.add_flag("--byzantine-attester", byzantine_attester,
+               "with --whole: every Byzantine validator also attacks batch attestations");
+  bool no_attestations = false;
+  app.add_flag("--no-attestations", no_attestations,
+               "with --whole: honest relays send no batch attestations (every validator verifies "
+               "every transaction, as before them), to compare the verify budget");
   bool no_vote_check = false;
   app.add_flag("--no-vote-check", no_vote_check,
                "do not flag honest double votes; only agreement, integrity, validity, liveness");
@@ -105,6 +112,9 @@ int main(int argc, char** argv) {
   uint64_t commits = 0;
   uint64_t stall_measured = 0;
   uint64_t longest_stall_ms = 0;
+  // Whole-validator batch attestation totals (honest nodes).
+  uint64_t bad_offered = 0, bad_refused = 0, vouched = 0, fallback = 0, att_refused = 0,
+           sigs_checked = 0, verifies = 0, committed_txs = 0;
   std::ostream* trace_to = trace && single_seed ? &std::cout : nullptr;
   // Counts one seed's result, printing a failure's replay line (or, for one seed, `detail`).
   auto tally = [&](uint64_t s, const auto& r, const std::string& detail) {
@@ -127,14 +137,29 @@ int main(int argc, char** argv) {
       options.byzantine = base.byzantine;
       options.mix = base.mix;
       options.planted_bug = base.planted_bug;
+      options.byzantine_attester = byzantine_attester;
+      options.no_attestations = no_attestations;
       if (app.count("--safety-ms") != 0) options.safety_phase_ms = safety_ms;
       if (app.count("--liveness-ms") != 0) options.liveness_phase_ms = liveness_ms;
       const auto r = tadori::sim::RunNodeSimulation(options, trace_to);
+      bad_offered += r.bad_signature_offered;
+      bad_refused += r.bad_signature_refusals;
+      vouched += r.batches_vouched;
+      fallback += r.batches_fallback_verified;
+      att_refused += r.attestations_refused;
+      sigs_checked += r.committed_signatures_checked;
+      verifies +=
+          r.submit_signature_verifies + r.relay_signature_verifies + r.proposal_signature_verifies;
+      committed_txs += r.committed_txs;
       tally(s, r,
             " acknowledged txs " + std::to_string(r.acknowledged_txs) + " crashes " +
                 std::to_string(r.crashes) + " wipes " + std::to_string(r.wipes) +
                 (r.one_stayed_down ? " one down for good" : "") + " messages " +
-                std::to_string(r.messages));
+                std::to_string(r.messages) + " bad-signature txs offered " +
+                std::to_string(r.bad_signature_offered) + " refused " +
+                std::to_string(r.bad_signature_refusals) + " batches vouched " +
+                std::to_string(r.batches_vouched) + " fallback-verified " +
+                std::to_string(r.batches_fallback_verified));
     } else {
       SimOptions options = base;
       options.seed = s;
@@ -161,6 +186,22 @@ int main(int argc, char** argv) {
   if (stall_measured != 0) {
     stalls = " stall-measured: " + std::to_string(stall_measured) +
              " longest-stall: " + std::to_string(longest_stall_ms) + "ms";
+  }
+  if (whole) {
+    stalls += " bad-signature-txs-offered: " + std::to_string(bad_offered) +
+              " honest-refusals: " + std::to_string(bad_refused) +
+              " batches-vouched: " + std::to_string(vouched) +
+              " fallback-verified: " + std::to_string(fallback) +
+              " attestations-refused: " + std::to_string(att_refused) +
+              " committed-signatures-checked: " + std::to_string(sigs_checked) +
+              " signature-verifies: " + std::to_string(verifies) +
+              " committed-txs: " + std::to_string(committed_txs);
+    if (committed_txs != 0) {
+      char per_tx[32];
+      std::snprintf(per_tx, sizeof per_tx, "%.2f",
+                    static_cast<double>(verifies) / static_cast<double>(committed_txs));
+      stalls += " verifies-per-committed-tx: " + std::string(per_tx);
+    }
   }
   std::printf(
       "tadori-sim%s summary: seeds: %llu violations: %llu first-seed: %llu "

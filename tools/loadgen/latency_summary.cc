@@ -22,6 +22,7 @@ LatencySummary Summarize(std::vector<int64_t> samples_us) {
   if (samples_us.empty()) return s;
   std::sort(samples_us.begin(), samples_us.end());
   s.p50_us = NearestRank(samples_us, 50.0);
+  s.p90_us = NearestRank(samples_us, 90.0);
   s.p99_us = NearestRank(samples_us, 99.0);
   s.max_us = samples_us.back();
   return s;

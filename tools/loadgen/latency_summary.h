@@ -11,6 +11,7 @@ namespace tadori::loadgen {
 struct LatencySummary {
   size_t count = 0;  // samples; the figures below are 0 when there are none
   int64_t p50_us = 0;
+  int64_t p90_us = 0;
   int64_t p99_us = 0;
   int64_t max_us = 0;
 };

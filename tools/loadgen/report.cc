@@ -81,6 +81,7 @@ Tally MakeTally(const std::vector<TxRecord>& records, const RunTiming& timing, b
   }
   t.latency = Summarize(std::move(latencies_us));
   t.duration_s = static_cast<double>(timing.duration_ns) / 1e9;
+  t.send_window_s = static_cast<double>(timing.last_send_ns) / 1e9;
   t.offered_tx_s = PerSecond(t.sent, static_cast<double>(timing.last_send_ns) / 1e9);
   if (t.sent == 1 || timing.last_send_ns == 0) t.offered_tx_s = PerSecond(t.sent, t.duration_s);
   t.committed_tx_s = PerSecond(t.committed_ok, t.duration_s);
@@ -91,16 +92,32 @@ std::string RenderReport(const Tally& t, const RunInfo& info) {
   const std::string target =
       info.rate_per_s > 0 ? fmt::format("{:.1f} tx/s", info.rate_per_s) : "unlimited";
   std::string out;
+  if (info.mode == "stream") {
+    out += fmt::format(
+        "mode                 stream: {} connection(s), each one SubmitStream with up to {} "
+        "transactions unanswered\n",
+        info.clients, info.in_flight);
+  } else {
+    out += fmt::format(
+        "mode                 unary: {} client(s), each its own connection and one "
+        "Submit(wait_for_commit) at a time\n",
+        info.clients);
+  }
   out += fmt::format("nodes                {} ({})\n", info.nodes.size(),
                      client::JoinNodeList(info.nodes));
-  out += fmt::format("duration             {:.3f} s (start until the last Submit reply)\n",
-                     t.duration_s);
+  out += fmt::format(
+      "send window          {:.3f} s (start until the last first send{})\n", t.send_window_s,
+      info.duration_asked_s > 0 ? fmt::format("; --duration {:g} s", info.duration_asked_s) : "");
+  out += fmt::format("duration             {:.3f} s (start until the last answer)\n", t.duration_s);
   out += fmt::format("offered              {:.1f} tx/s  ({} sent of {}; target {})\n",
                      t.offered_tx_s, t.sent, t.count, target);
   if (info.rate_per_s > 0) {
     out += fmt::format("behind schedule      {} sends > 10 ms late, max lag {:.1f} ms{}\n",
                        t.behind_schedule, Ms(t.max_lag_us),
-                       t.behind_schedule > 0 ? "  (too few --clients, or a busy CPU)" : "");
+                       t.behind_schedule > 0
+                           ? (info.mode == "stream" ? "  (in-flight windows full, or a busy CPU)"
+                                                    : "  (too few --clients, or a busy CPU)")
+                           : "");
   }
   out += fmt::format("committed OK         {}  ({:.1f} tx/s)\n", t.committed_ok, t.committed_tx_s);
   if (info.nodes.size() > 1) {
@@ -114,7 +131,7 @@ std::string RenderReport(const Tally& t, const RunInfo& info) {
   }
   if (t.late_committed_ok > 0) {
     out += fmt::format(
-        "committed OK late    {}  (found after the Submit wait; not in tx/s "
+        "committed OK late    {}  (found after their submission; not in tx/s "
         "or latency)\n",
         t.late_committed_ok);
   }
@@ -134,12 +151,22 @@ std::string RenderReport(const Tally& t, const RunInfo& info) {
     out += fmt::format("acknowledged ids     {} written to {}\n", t.committed_ok, info.acked_out);
   }
   if (t.latency.count == 0) {
-    out += "latency ms           none (no transaction committed OK within its Submit call)\n";
+    out += "latency ms           none (no transaction committed OK within its submission)\n";
   } else {
     out += fmt::format(
-        "latency ms           p50 {:.1f}  p99 {:.1f}  max {:.1f}  (n={}, submit "
-        "-> commit reply)\n",
-        Ms(t.latency.p50_us), Ms(t.latency.p99_us), Ms(t.latency.max_us), t.latency.count);
+        "latency ms           p50 {:.1f}  p90 {:.1f}  p99 {:.1f}  max {:.1f}  (n={}, first "
+        "send -> committed answer)\n",
+        Ms(t.latency.p50_us), Ms(t.latency.p90_us), Ms(t.latency.p99_us), Ms(t.latency.max_us),
+        t.latency.count);
+  }
+  if (info.cpu_seconds >= 0) {
+    out +=
+        fmt::format("loadgen CPU          {:.2f} s user+sys over the run ({:.2f} cores{})\n",
+                    info.cpu_seconds, t.duration_s > 0 ? info.cpu_seconds / t.duration_s : 0.0,
+                    t.committed_ok > 0
+                        ? fmt::format("; {:.0f} µs per committed tx",
+                                      1e6 * info.cpu_seconds / static_cast<double>(t.committed_ok))
+                        : "");
   }
   if (info.verify_per_s > 0) {
     out += fmt::format(
@@ -156,8 +183,10 @@ nlohmann::json ReportJson(const Tally& t, const RunInfo& info) {
       {"nodes", info.nodes},
       {"committedOkByNode", CommittedByNode(t, info)},
       {"clients", info.clients},
+      {"connections", info.clients},
+      {"inFlight", info.in_flight},
       {"targetRatePerS", info.rate_per_s},
-      {"mode", "wait_for_commit"},
+      {"mode", info.mode},
       {"validityBlocks", info.validity_blocks},
       {"presignMs", info.presign_ms},
       {"keyType", info.key_type},
@@ -165,7 +194,10 @@ nlohmann::json ReportJson(const Tally& t, const RunInfo& info) {
       {"lotPrefix", info.lot_prefix},
       {"count", t.count},
       {"sent", t.sent},
-      {"durationS", t.duration_s},
+      {"durationS", t.send_window_s},
+      {"durationAskedS", info.duration_asked_s},
+      {"runS", t.duration_s},
+      {"cpuSeconds", info.cpu_seconds >= 0 ? nlohmann::json(info.cpu_seconds) : nlohmann::json()},
       {"offeredTxPerS", t.offered_tx_s},
       {"committedOk", t.committed_ok},
       {"committedTxPerS", t.committed_tx_s},
@@ -189,6 +221,7 @@ nlohmann::json ReportJson(const Tally& t, const RunInfo& info) {
       {"latencyMs",
        {{"n", t.latency.count},
         {"p50", Ms(t.latency.p50_us)},
+        {"p90", Ms(t.latency.p90_us)},
         {"p99", Ms(t.latency.p99_us)},
         {"max", Ms(t.latency.max_us)}}},
   };

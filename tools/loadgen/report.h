@@ -1,15 +1,26 @@
 // The figures a load run prints, computed from its per-transaction records.
 //
 // Definitions (printed with the figures, so a reader of the output needs no source):
-//   offered tx/s   = Submit calls started / time from start to the last call started
+//   send window    = start until the last transaction was first sent (--duration bounds it)
+//   offered tx/s   = transactions sent / send window
 //   committed tx/s = transactions the node reported committed with an OK result in their
-//                    Submit reply / run duration (start until the last reply)
-//   latency        = Submit call duration for those transactions (sent -> commit reply)
+//                    answer (Submit reply, or stream answer) / run duration (start until the
+//                    last answer)
+//   latency        = for those transactions, first send -> committed answer (unary: the
+//                    Submit call's duration)
+//   loadgen CPU    = this process's user + system CPU from the start to the last answer
+//                    (signing ahead included), by getrusage
 //   lost           = accepted by the node but never committed (see run.h)
 //   retries        = Submit calls beyond the first of each submission (a node was not
 //                    reached; the same signed transaction went to the next node)
 //   committed OK   = acknowledged transactions: a node said committed with an OK result
 //                    during the submission (TxRecord::acknowledged); --acked-out lists them
+//
+// JSON (--json; tools/bench-network reads it): durationS is the send window and runS the run
+// duration (start until the last answer, what committedTxPerS divides by); latencyMs holds
+// p50, p90, p99 and max; mode is "stream" or "unary"; connections = clients (streams, or
+// unary clients) and inFlight the most unanswered per connection (1 for unary); cpuSeconds
+// is the loadgen CPU (null when not measured).
 #pragma once
 
 #include <cstddef>
@@ -42,7 +53,8 @@ struct Tally {
   std::map<std::string, size_t> rejected_by_code;   // gRPC code name -> count
   std::map<std::string, size_t> refused_by_result;  // TxResult code name -> count
   LatencySummary latency;
-  double duration_s = 0;
+  double send_window_s = 0;  // start until the last first send (RunTiming::last_send_ns)
+  double duration_s = 0;     // start until the last answer
   double offered_tx_s = 0;
   double committed_tx_s = 0;
   size_t behind_schedule = 0;  // sends later than kBehindScheduleNs (paced runs only)
@@ -60,8 +72,12 @@ Tally MakeTally(const std::vector<TxRecord>& records, const RunTiming& timing, b
 // What the run was, for the report header.
 struct RunInfo {
   std::vector<std::string> nodes;  // client c started with nodes[c % nodes.size()]
-  size_t clients = 0;
-  double rate_per_s = 0;  // <= 0: unlimited
+  std::string mode = "unary";      // SubmitModeName (run_plan.h)
+  size_t clients = 0;              // connections: unary clients, or streams
+  size_t in_flight = 1;            // transactions unanswered at most per connection
+  double duration_asked_s = 0;     // --duration; 0: none (the count alone bounds the run)
+  double cpu_seconds = -1;         // loadgen CPU, user + system, over the run; < 0: unknown
+  double rate_per_s = 0;           // <= 0: unlimited
   uint64_t validity_blocks = 0;
   double presign_ms = 0;
   std::string key_type;

@@ -13,31 +13,13 @@
 #include "tools/client/rpc_error.h"
 #include "tools/client/submit.h"
 #include "tools/client/transaction_builder.h"
+#include "tools/loadgen/run_support.h"
 
 namespace tadori::loadgen {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-int64_t NsSince(Clock::time_point start) {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
-}
-
-// Codes after which the transaction may or may not be on the chain.
-bool Ambiguous(Code code) {
-  switch (code) {
-    case Code::kDeadlineExceeded:
-    case Code::kUnavailable:
-    case Code::kCancelled:
-    case Code::kUnknown:
-    case Code::kInternal:
-    case Code::kAborted:
-      return true;
-    default:
-      return false;
-  }
-}
+using Clock = RunClock;
 
 void RecordAnswer(const client::SubmitAnswer& answer, TxRecord& record) {
   record.rpc_code = client::FromGrpc(answer.status).code();
@@ -54,39 +36,16 @@ void RecordAnswer(const client::SubmitAnswer& answer, TxRecord& record) {
   }
 }
 
-// The first message seen of each error code, shared by the client threads.
-class ExampleCollector {
- public:
-  void Add(const grpc::Status& status) {
-    if (status.ok()) return;
-    const std::string code = client::CodeNameOf(static_cast<uint32_t>(status.error_code()));
-    std::lock_guard lock(mu_);
-    if (examples_.size() < kErrorExamplesMax) examples_.emplace(code, status.error_message());
-  }
-  ErrorExamples Take() {
-    std::lock_guard lock(mu_);
-    return std::move(examples_);
-  }
-
- private:
-  static constexpr size_t kErrorExamplesMax = 32;  // more than there are gRPC codes
-  std::mutex mu_;
-  ErrorExamples examples_;
-};
-
 void ClientLoop(client::NodeSet* nodes, const Pacer& pacer, const Workload& workload,
-                Clock::time_point start, std::atomic<uint64_t>& next,
-                const std::atomic<size_t>& signed_upto, std::vector<TxRecord>& records,
-                std::atomic<int64_t>& last_send_ns, ExampleCollector& examples) {
+                Clock::time_point start, SendGate& gate, const std::atomic<size_t>& signed_upto,
+                std::vector<TxRecord>& records, std::atomic<int64_t>& last_send_ns,
+                ExampleCollector& examples) {
   while (true) {
-    const uint64_t i = next.fetch_add(1);
-    if (i >= workload.requests.size()) return;
-    // Only when the signer fell behind; it shows as a late send. Blocked, not polling: a
-    // thousand clients waking every millisecond starve the signer and the nodes on 2 cores.
-    for (size_t upto = signed_upto.load(std::memory_order_acquire); i >= upto;
-         upto = signed_upto.load(std::memory_order_acquire)) {
-      signed_upto.wait(upto, std::memory_order_acquire);
-    }
+    const std::optional<size_t> taken = gate.Take();
+    if (!taken.has_value()) return;
+    const size_t i = *taken;
+    // Only when the signer fell behind; it shows as a late send.
+    AwaitSigned(signed_upto, i);
     TxRecord& record = records[i];
     const auto due = pacer.DueOffset(i);
     std::this_thread::sleep_until(start + due);
@@ -101,7 +60,7 @@ void ClientLoop(client::NodeSet* nodes, const Pacer& pacer, const Workload& work
     record.node = nodes->current();
     record.failovers = static_cast<uint32_t>(nodes->failovers() - failovers_before);
     RecordAnswer(answer, record);
-    examples.Add(answer.status);
+    examples.Add(client::FromGrpc(answer.status).code(), answer.status.error_message());
   }
 }
 
@@ -114,25 +73,6 @@ grpc::Status GetTx(client::NodeSet& nodes, const Hash& id, v1::GetTransactionRes
         return stub.GetTransaction(&call, request, answer);
       },
       client::kReadDeadlineMs);
-}
-
-// Signs the workload from `ahead.signed_upto` on, a chunk at a time, keeping at least a chunk
-// signed beyond the entry the senders are at.
-void SignerLoop(const SigningAhead& ahead, Workload& workload, const std::atomic<uint64_t>& next,
-                std::atomic<size_t>& signed_upto) {
-  const size_t count = workload.requests.size();
-  size_t done = signed_upto.load();
-  while (done < count) {
-    if (next.load() + kSignChunkTxs < done) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      continue;
-    }
-    const size_t to = std::min(done + kSignChunkTxs, count);
-    ahead.sign(workload, done, to);
-    signed_upto.store(to, std::memory_order_release);
-    signed_upto.notify_all();
-    done = to;
-  }
 }
 
 // For the reads that follow a run: set k starts at node k, so that a transaction is read
@@ -151,7 +91,8 @@ std::vector<client::NodeSet> ReadersFor(const std::vector<std::string>& nodes,
 RunTiming RunClients(const std::vector<std::string>& nodes, size_t clients, const Pacer& pacer,
                      const client::FailoverPolicy& policy, Workload& workload,
                      std::vector<TxRecord>& records, ErrorExamples* examples,
-                     const SigningAhead* ahead, const client::ChannelOptions& channel) {
+                     const SigningAhead* ahead, const client::ChannelOptions& channel,
+                     std::chrono::nanoseconds send_window) {
   TADORI_CHECK(clients >= 1 && clients <= kClientsMax);
   TADORI_CHECK(!nodes.empty());
   records.assign(workload.requests.size(), TxRecord{});
@@ -164,29 +105,41 @@ RunTiming RunClients(const std::vector<std::string>& nodes, size_t clients, cons
     sets.emplace_back(nodes, policy, c % nodes.size(), channel);
     sets.back().WaitForCurrent(client::kReadDeadlineMs);
   }
-  std::atomic<uint64_t> next{0};
   std::atomic<int64_t> last_send_ns{0};
   ExampleCollector collector;
   const size_t count = workload.requests.size();
   std::atomic<size_t> signed_upto{ahead == nullptr ? count : ahead->signed_upto};
   TADORI_CHECK(signed_upto.load() <= count);
+  const Clock::time_point start = Clock::now();
+  SendGate gate(count, start, send_window);
+  std::atomic<bool> stop_signing{false};
   std::thread signer;
   if (ahead != nullptr) {
-    signer = std::thread(SignerLoop, std::cref(*ahead), std::ref(workload), std::cref(next),
-                         std::ref(signed_upto));
+    signer = std::thread(SignerLoop, std::cref(*ahead), std::ref(workload), std::cref(gate),
+                         std::ref(signed_upto), std::cref(stop_signing));
   }
-  const Clock::time_point start = Clock::now();
   std::vector<std::thread> threads;
   threads.reserve(clients);
   for (size_t c = 0; c < clients; ++c) {
     threads.emplace_back(ClientLoop, &sets[c], std::cref(pacer), std::cref(workload), start,
-                         std::ref(next), std::cref(signed_upto), std::ref(records),
+                         std::ref(gate), std::cref(signed_upto), std::ref(records),
                          std::ref(last_send_ns), std::ref(collector));
   }
   for (auto& t : threads) t.join();
+  const RunTiming timing{NsSince(start), last_send_ns.load()};
+  stop_signing.store(true);
   if (signer.joinable()) signer.join();
   if (examples != nullptr) *examples = collector.Take();
-  return RunTiming{NsSince(start), last_send_ns.load()};
+  if (send_window.count() > 0) KeepTaken(workload, records, gate.taken());
+  return timing;
+}
+
+void KeepTaken(Workload& workload, std::vector<TxRecord>& records, size_t taken) {
+  TADORI_CHECK(taken <= workload.requests.size() && records.size() == workload.requests.size());
+  workload.requests.resize(taken);
+  workload.ids.resize(taken);
+  workload.valid_until.resize(taken);
+  records.resize(taken);
 }
 
 size_t Settle(const std::vector<std::string>& nodes, const Workload& workload,

@@ -1,7 +1,8 @@
 // Driving a load run against one node or several, and settling transactions whose fate the
 // run left open.
 //
-// Mode: each client thread has its own connections (the one to its first node opened before
+// Unary mode (--mode unary; stream_run.h is the default, streaming mode): each client thread
+// has its own connections (the one to its first node opened before
 // the clock starts) and submits one transaction at a time with wait_for_commit=true, so the
 // latency of a transaction is its submission's duration: from the moment it is sent until a
 // node replies that it is committed.
@@ -13,6 +14,7 @@
 // answered for a transaction, moving on likewise.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -41,17 +43,19 @@ inline constexpr size_t kSignChunkTxs = 1'000;
 // Signing as the run goes, for runs that outlast a transaction's validity: a transaction
 // signed before the clock starts expires once the chain has grown validity_blocks, however
 // long the run still has to go. One thread of RunClients signs the entries from signed_upto
-// on, kSignChunkTxs at a time and a chunk ahead of the senders, each chunk against the head
-// of the moment, so that every transaction goes out within about two chunks' sending time of
-// its signing.
+// on, kSignChunkTxs at a time and `lead` entries ahead of the senders, each chunk against the
+// head of the moment, so that every transaction goes out within about the lead's sending time
+// (plus a chunk's) of its signing. A lead longer than a chunk lets a run offered more than one
+// thread signs a second keep going on what was signed before the clock (run_plan.h).
 struct SigningAhead {
   ChunkSigner sign;
-  size_t signed_upto = 0;  // entries [0, signed_upto) were signed before the run
+  size_t signed_upto = 0;       // entries [0, signed_upto) were signed before the run
+  size_t lead = kSignChunkTxs;  // sign the next chunk when fewer are signed beyond the senders
 };
 
 struct RunTiming {
   int64_t duration_ns = 0;   // start until the last submission ended
-  int64_t last_send_ns = 0;  // start until the last submission began
+  int64_t last_send_ns = 0;  // start until the last submission began (the send window)
 };
 
 // Sends every request of `workload` from `clients` threads (1..kClientsMax, checked), paced
@@ -64,11 +68,19 @@ struct RunTiming {
 // first message of each error code. Without `ahead` every entry of `workload` must be signed;
 // with it, the run signs the rest as it goes. Connections are made with `channel` (TLS or
 // not), here and in Settle and VerifyCommitted.
+// With a `send_window` (> 0) no submission starts once that long has passed since the start;
+// the workload and the records are then cut to the transactions sent, so that what the run
+// never took up does not count as unsent.
 RunTiming RunClients(const std::vector<std::string>& nodes, size_t clients, const Pacer& pacer,
                      const client::FailoverPolicy& policy, Workload& workload,
                      std::vector<TxRecord>& records, ErrorExamples* examples = nullptr,
                      const SigningAhead* ahead = nullptr,
-                     const client::ChannelOptions& channel = {});
+                     const client::ChannelOptions& channel = {},
+                     std::chrono::nanoseconds send_window = {});
+
+// Cuts the workload and the records to their first `taken` entries (a run whose send window
+// closed before its count was reached).
+void KeepTaken(Workload& workload, std::vector<TxRecord>& records, size_t taken);
 
 // Looks up every kPending transaction with GetTransaction until each is found, is past its
 // valid_until_height, or `settle_ms` passes. Found ones become kLateCommitted. The rest

@@ -160,5 +160,68 @@ TEST_F(AdmissionTest, StoredMemberKeyOfAnotherIdIsDataLossNamingBothIds) {
   EXPECT_FALSE(IsRefusal(signer)) << signer.ToString();
 }
 
+// A transaction whose signed bytes f+1 validators attested skips only the signature verify
+// (node/validator/batch_attestation.h): every other check still refuses it.
+TEST_F(AdmissionTest, VouchedSkipsOnlyTheSignatureVerify) {
+  const DecodedTransaction tx = chain_.Tx("lot-vouched");
+  const Bytes forged = NewKey().Sign(TransactionSigningMessage(tx.id));
+  const DecodedTransaction unverifiable = WithSignature(tx, forged);
+  ExpectStatus(admission_.Check(unverifiable.envelope).status(), Code::kUnauthenticated,
+               "signature does not verify");
+  EXPECT_EQ(admission_.signatures_verified(), 1u);
+  EXPECT_TRUE(admission_.Check(unverifiable.envelope, SignatureCheck::kVouched).ok());
+  EXPECT_EQ(admission_.signatures_verified(), 1u) << "no verify for a vouched transaction";
+}
+
+TEST_F(AdmissionTest, VouchedStillRefusesWrongChainExpiredUnknownAndPending) {
+  const DecodedTransaction other_chain = MakeTx(admin(), "another-chain", 100, "lot-elsewhere");
+  ExpectStatus(admission_.Check(other_chain.envelope, SignatureCheck::kVouched).status(),
+               Code::kInvalidArgument, "wrong chain id");
+  chain_.CommitNext();
+  const DecodedTransaction expired = MakeTx(admin(), chain_.chain_id(), 1, "lot-late");
+  ExpectStatus(admission_.Check(expired.envelope, SignatureCheck::kVouched).status(),
+               Code::kFailedPrecondition, "expired");
+  const DecodedTransaction stranger = MakeTx(NewKey(), chain_.chain_id(), 100, "lot-stranger");
+  ExpectStatus(admission_.Check(stranger.envelope, SignatureCheck::kVouched).status(),
+               Code::kUnauthenticated, "is not registered on this chain");
+  const DecodedTransaction pending = chain_.Tx("lot-pending-vouched");
+  ASSERT_TRUE(mempool_.Add(pending).ok());
+  ExpectStatus(admission_.Check(pending.envelope, SignatureCheck::kVouched).status(),
+               Code::kAlreadyExists, "is already pending");
+  EXPECT_EQ(admission_.signatures_verified(), 0u);
+}
+
+TEST_F(AdmissionTest, VouchedStillRefusesARevokedKey) {
+  v1::MemberRecord revoked = AdminRecord();
+  revoked.set_revoked_height(1);
+  StoreAdminRecord(revoked);
+  const DecodedTransaction tx = chain_.Tx("lot-revoked-vouched");
+  ExpectStatus(admission_.Check(tx.envelope, SignatureCheck::kVouched).status(),
+               Code::kPermissionDenied, "was revoked at height 1");
+}
+
+// Every Admission of a node shares the mempool's memory of verified signatures: a signature
+// verified while checking a proposal is not verified again when its relayed batch arrives
+// (nor the other way round), and the memory is of exact signed bytes, so another signature
+// under the same id is verified and refused.
+TEST_F(AdmissionTest, AVerifiedSignatureIsNotVerifiedAgainByAnotherAdmissionOfTheNode) {
+  Admission relay{chain_.chain_id(), chain_.store(), mempool_};
+  const DecodedTransaction tx = chain_.Tx("lot-verified-once");
+  ASSERT_TRUE(admission_.CheckSigner(tx).ok());
+  EXPECT_EQ(admission_.signatures_verified(), 1u);
+  Result<DecodedTransaction> again = relay.Check(tx.envelope);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(relay.signatures_verified(), 0u) << "verified once already on this node";
+
+  const DecodedTransaction forged =
+      WithSignature(tx, NewKey().Sign(TransactionSigningMessage(tx.id)));
+  ExpectStatus(relay.Check(forged.envelope).status(), Code::kUnauthenticated,
+               "signature does not verify");
+  EXPECT_EQ(relay.signatures_verified(), 1u);
+  ExpectStatus(relay.Check(forged.envelope).status(), Code::kUnauthenticated,
+               "signature does not verify");
+  EXPECT_EQ(relay.signatures_verified(), 2u) << "a failed verify is not remembered";
+}
+
 }  // namespace
 }  // namespace tadori

@@ -194,7 +194,6 @@ class BftValidatorThreadsTest : public ::testing::Test {
   BftValidatorThreadsTest() : net_(testing::MakeNetwork(kValidators, "bft-threads")) {
     BftValidatorOptions options;
     options.validator.round_timeout_ms = 500;
-    options.validator.batch.idle_block_interval_ms = 200;
     std::vector<Deliver> receivers;
     for (size_t i = 0; i < kValidators; ++i) {
       nodes_.push_back(std::make_unique<Node>(net_, i, options));

@@ -249,7 +249,7 @@ TEST_F(CaptureServiceTest, RequestsOutsideTheBoundsAreRefusedWhole) {
 
 TEST_F(CaptureServiceTest, ACallerWithoutIdentityIsRefusedAndNothingIsAdmitted) {
   ClientAccess access;
-  access.identify = [](grpc::ServerContext*) -> Result<ApiCaller> {
+  access.identify = [](grpc::ServerContextBase*) -> Result<ApiCaller> {
     return ApiCaller::Anonymous();
   };
   v1::Genesis genesis = chain_.genesis().genesis;

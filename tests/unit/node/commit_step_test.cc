@@ -21,8 +21,16 @@ using testing::ExpectStatus;
 
 class CommitStepTest : public ::testing::Test {
  protected:
-  // A deadline already passed: Wait and WaitForHeightAbove return what is there now.
+  // A deadline already passed: WaitForHeightAbove returns what is there now.
   static CommitFeed::Clock::time_point Now() { return CommitFeed::Clock::now(); }
+  // A subscription whose deadline is far away; its outcome lands in `ended`.
+  static CommitFeed::Token Subscribe(CommitFeed& feed, const Hash& id,
+                                     std::optional<CommitFeed::TxWait>& ended) {
+    auto token = feed.Subscribe(id, Now() + std::chrono::hours(1),
+                                [&ended](const CommitFeed::TxWait& wait) { ended = wait; });
+    EXPECT_TRUE(token.has_value());
+    return token.value_or(0);
+  }
 
   BftChain chain_;
   Mempool mempool_;
@@ -35,7 +43,8 @@ TEST_F(CommitStepTest, CommitsBlockPublishesAndEmptiesMempool) {
   const DecodedTransaction other = chain_.Tx("lot-waiting");
   for (const DecodedTransaction& tx : txs) ASSERT_TRUE(mempool_.Add(tx).ok());
   ASSERT_TRUE(mempool_.Add(other).ok());
-  feed.Watch(txs[1].id);
+  std::optional<CommitFeed::TxWait> ended;
+  Subscribe(feed, txs[1].id, ended);
 
   const DecodedBlock block = chain_.NextLedgerBlock(txs);
   Result<CommitOutcome> done = CommitStep(chain_.store(), mempool_, feed, block);
@@ -51,13 +60,15 @@ TEST_F(CommitStepTest, CommitsBlockPublishesAndEmptiesMempool) {
   EXPECT_EQ(where->index, 1u);
 
   EXPECT_EQ(feed.WaitForHeightAbove(1, Now()), 2u);
-  std::optional<CommitFeed::TxOutcome> outcome = feed.Wait(txs[1].id, Now());
-  ASSERT_TRUE(outcome.has_value());
-  EXPECT_EQ(outcome->height, 2u);
-  EXPECT_EQ(outcome->index, 1u);
+  // Published before CommitStep returned, with the block's position and result.
+  ASSERT_TRUE(ended.has_value());
+  EXPECT_EQ(ended->end, CommitFeed::TxWaitEnd::kCommitted);
+  EXPECT_EQ(ended->outcome.height, 2u);
+  EXPECT_EQ(ended->outcome.index, 1u);
   Result<v1::BlockResults> stored = chain_.store().GetResults(2);
   ASSERT_TRUE(stored.ok()) << stored.status().ToString();
-  EXPECT_EQ(outcome->result.code(), stored->results(1).code());
+  EXPECT_EQ(ended->outcome.result.code(), stored->results(1).code());
+  EXPECT_EQ(feed.subscriptions(), 0u);
 
   EXPECT_FALSE(mempool_.Contains(txs[0].id));
   EXPECT_FALSE(mempool_.Contains(txs[1].id));
@@ -70,7 +81,8 @@ TEST_F(CommitStepTest, DivergentResultRootFailsWithNothingVisible) {
   CommitFeed feed(chain_.store().Height());
   const DecodedTransaction tx = chain_.Tx("lot-a");
   ASSERT_TRUE(mempool_.Add(tx).ok());
-  feed.Watch(tx.id);
+  std::optional<CommitFeed::TxWait> ended;
+  const CommitFeed::Token token = Subscribe(feed, tx.id, ended);
 
   // The chain agreed on other results for block 1 than this node's execution gave.
   BlockDraft draft = DraftOnHead(chain_.store().head(), chain_.chain_id(),
@@ -92,7 +104,8 @@ TEST_F(CommitStepTest, DivergentResultRootFailsWithNothingVisible) {
   EXPECT_EQ(chain_.store().HeadHash(), head_before);
   EXPECT_EQ(chain_.store().FindTransaction(tx.id).status().code(), Code::kNotFound);
   EXPECT_EQ(feed.WaitForHeightAbove(1, Now()), 1u);
-  EXPECT_FALSE(feed.Wait(tx.id, Now()).has_value());
+  EXPECT_FALSE(ended.has_value());
+  EXPECT_TRUE(feed.Cancel(token));  // still waiting: nothing was published
   EXPECT_TRUE(mempool_.Contains(tx.id));
 }
 

@@ -59,7 +59,7 @@ class EpcisQueryTest : public ::testing::Test {
 
     policy_ = std::make_shared<const ReadPolicy>(chain_.genesis().genesis);
     ClientAccess access;
-    access.identify = [this](grpc::ServerContext*) -> Result<ApiCaller> { return caller_; };
+    access.identify = [this](grpc::ServerContextBase*) -> Result<ApiCaller> { return caller_; };
     access.policy = policy_;
     guarded_ = std::make_unique<TraceService>(chain_.store(), access);
   }

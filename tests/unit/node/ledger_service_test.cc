@@ -1,9 +1,12 @@
-// The client API's resource bounds over real gRPC: the LedgerService and the server of
-// StartClientApi in-process on 127.0.0.1, with small caps. Waiting calls beyond a cap are
-// refused at once with RESOURCE_EXHAUSTED and a message that says what to do; places are
-// given back when the calls end, whether they completed or their client went away.
+// The client API's resource bounds and its waiting calls over real gRPC: the LedgerService
+// and the server of StartClientApi in-process on 127.0.0.1, with small caps. Waiting calls
+// beyond a cap are refused at once with RESOURCE_EXHAUSTED and a message that says what to
+// do; places are given back when the calls end, whether they completed or their client went
+// away. Submit, SubmitStream and WatchTransactions wait as commit-feed subscriptions, answered
+// by the commits the tests publish.
 #include "node/api/ledger_service.h"
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -16,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "ledger/limits.h"
 #include "node/daemon/client_api.h"
 #include "tests/unit/node/trace_chain.h"
 
@@ -65,8 +69,9 @@ class LedgerServiceQuotaTest : public ::testing::Test {
     store_.reset();  // close LevelDB before dir_ removes its files
   }
 
-  void Serve(size_t submit_waiters_max, size_t block_streams_max, ClientApiOptions api = {}) {
-    service_ = std::make_unique<LedgerService>(LedgerServiceContext{
+  void Serve(size_t submit_waiters_max, size_t block_streams_max, ClientApiOptions api = {},
+             const std::function<void(LedgerServiceContext&)>& tune = {}) {
+    LedgerServiceContext context{
         .store = *store_,
         .mempool = mempool_,
         .feed = *feed_,
@@ -76,7 +81,9 @@ class LedgerServiceQuotaTest : public ::testing::Test {
         .fill_status = {},
         .submit_waiters_max = submit_waiters_max,
         .block_streams_max = block_streams_max,
-    });
+    };
+    if (tune) tune(context);
+    service_ = std::make_unique<LedgerService>(std::move(context));
     trace_ = std::make_unique<TraceService>(*store_);
     int port = 0;
     api.bound_port = &port;
@@ -254,11 +261,13 @@ TEST_F(LedgerServiceQuotaTest, ASubmitWhoseClientLeavesGivesItsPlaceBack) {
   Serve(/*submit_waiters_max=*/1, /*block_streams_max=*/1);
   auto gone = std::make_unique<PendingSubmit>(NewStub(), Waiting(NewTransaction()));
   ASSERT_TRUE(WaitFor([&] { return service_->submits_waiting() == 1; }));
+  ASSERT_TRUE(WaitFor([&] { return feed_->subscriptions() == 1; }));
   gone->context.TryCancel();
   gone->Join();
   EXPECT_EQ(gone->status.error_code(), grpc::StatusCode::CANCELLED);
-  // Within the server's cancellation poll, long before the Submit's 60 s wait.
+  // Long before the Submit's 60 s wait: the place and the subscription are given back.
   ASSERT_TRUE(WaitFor([&] { return service_->submits_waiting() == 0; }, 10s));
+  ASSERT_TRUE(WaitFor([&] { return feed_->subscriptions() == 0; }, 10s));
 
   v1::SignedTransaction next = NewTransaction();
   PendingSubmit taken(NewStub(), Waiting(next));
@@ -362,6 +371,442 @@ TEST_F(LedgerServiceQuotaTest, StartRefusesQuotasOutOfRange) {
   EXPECT_EQ(
       StartClientApi("127.0.0.1:0", grpc::InsecureServerCredentials(), *service_, *trace_, api),
       nullptr);
+}
+
+TEST_F(LedgerServiceQuotaTest, AWaitingSubmitStillTimesOutWithDeadlineExceeded) {
+  Serve(/*submit_waiters_max=*/2, /*block_streams_max=*/1);
+  v1::SignedTransaction tx = NewTransaction();
+  v1::SubmitRequest request = Waiting(tx);
+  request.set_wait_timeout_ms(200);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + 30s);
+  v1::SubmitResponse response;
+  grpc::Status status = stub_->Submit(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_EQ(status.error_message(),
+            "transaction " + IdOf(tx).Hex() + " is pending; not committed within 200 ms");
+  EXPECT_TRUE(mempool_.Contains(IdOf(tx)));  // still queued
+  EXPECT_EQ(service_->submits_waiting(), 0u);
+  EXPECT_EQ(feed_->subscriptions(), 0u);
+}
+
+TEST_F(LedgerServiceQuotaTest, AWaitingSubmitHearsTheNodeStopping) {
+  Serve(/*submit_waiters_max=*/2, /*block_streams_max=*/1);
+  v1::SignedTransaction tx = NewTransaction();
+  PendingSubmit waiting(NewStub(), Waiting(tx));
+  ASSERT_TRUE(WaitFor([&] { return feed_->subscriptions() == 1; }));
+  feed_->Shutdown();
+  waiting.Join();
+  EXPECT_EQ(waiting.status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(service_->submits_waiting(), 0u);
+}
+
+// A SubmitStream on a connection of its own.
+struct SubmitStreamCall {
+  grpc::ClientContext context;
+  std::unique_ptr<v1::Ledger::Stub> stub;
+  std::unique_ptr<grpc::ClientReaderWriter<v1::SubmitStreamRequest, v1::SubmitStreamResponse>>
+      stream;
+
+  explicit SubmitStreamCall(std::unique_ptr<v1::Ledger::Stub> s) : stub(std::move(s)) {
+    context.set_deadline(std::chrono::system_clock::now() + 60s);  // bounds a failing test
+    stream = stub->SubmitStream(&context);
+  }
+  bool Send(const v1::SignedTransaction& tx, uint32_t wait_ms) {
+    v1::SubmitStreamRequest request;
+    *request.mutable_tx() = tx;
+    request.set_wait_timeout_ms(wait_ms);
+    return stream->Write(request);
+  }
+  v1::SubmitStreamResponse Next() {
+    v1::SubmitStreamResponse response;
+    EXPECT_TRUE(stream->Read(&response));
+    return response;
+  }
+  grpc::Status Close() {
+    stream->WritesDone();
+    v1::SubmitStreamResponse extra;
+    EXPECT_FALSE(stream->Read(&extra)) << "unexpected answer, sequence " << extra.sequence();
+    return stream->Finish();
+  }
+};
+
+constexpr uint32_t CodeOf(grpc::StatusCode code) {
+  return static_cast<uint32_t>(code);
+}
+
+TEST_F(LedgerServiceQuotaTest, SubmitStreamAnswersEveryTransactionWhenItCommits) {
+  Serve(/*submit_waiters_max=*/100, /*block_streams_max=*/1);
+  constexpr size_t kTxs = 40;
+  std::vector<v1::SignedTransaction> txs;
+  for (size_t i = 0; i < kTxs; ++i) txs.push_back(NewTransaction());
+  SubmitStreamCall call(NewStub());
+  for (const auto& tx : txs) ASSERT_TRUE(call.Send(tx, 60'000));
+  ASSERT_TRUE(WaitFor([&] { return feed_->subscriptions() == kTxs; }));
+  EXPECT_EQ(service_->submits_waiting(), kTxs);
+
+  // The second half commits first (height 1), then the first half (height 2): answers come
+  // in commit order, each with its request's sequence.
+  std::vector<Hash> first, second;
+  for (size_t i = 0; i < kTxs; ++i) (i < kTxs / 2 ? first : second).push_back(IdOf(txs[i]));
+  PublishCommit(second);
+  for (size_t n = 0; n < kTxs / 2; ++n) {
+    v1::SubmitStreamResponse answer = call.Next();
+    ASSERT_GE(answer.sequence(), kTxs / 2);
+    ASSERT_LT(answer.sequence(), kTxs);
+    EXPECT_EQ(answer.code(), 0u) << answer.message();
+    EXPECT_TRUE(answer.committed());
+    EXPECT_EQ(answer.height(), 1u);
+    EXPECT_EQ(answer.tx_id(), IdOf(txs[answer.sequence()]).ToBinaryString());
+  }
+  EXPECT_EQ(feed_->subscriptions(), kTxs / 2);
+  PublishCommit(first);
+  std::vector<bool> seen(kTxs / 2, false);
+  for (size_t n = 0; n < kTxs / 2; ++n) {
+    v1::SubmitStreamResponse answer = call.Next();
+    ASSERT_LT(answer.sequence(), kTxs / 2);
+    EXPECT_FALSE(seen[answer.sequence()]) << "answered twice: " << answer.sequence();
+    seen[answer.sequence()] = true;
+    EXPECT_TRUE(answer.committed());
+    EXPECT_EQ(answer.height(), 2u);
+    EXPECT_EQ(answer.tx_id(), IdOf(txs[answer.sequence()]).ToBinaryString());
+  }
+  grpc::Status closed = call.Close();
+  EXPECT_TRUE(closed.ok()) << closed.error_message();
+  EXPECT_EQ(service_->submits_waiting(), 0u);
+}
+
+TEST_F(LedgerServiceQuotaTest, SubmitStreamAnswersRefusalsAndGoesOn) {
+  Serve(/*submit_waiters_max=*/100, /*block_streams_max=*/1);
+  SubmitStreamCall call(NewStub());
+  v1::SignedTransaction good = NewTransaction();
+  v1::SignedTransaction forged = NewTransaction();
+  forged.set_signature(good.signature());  // another body's signature
+  v1::SignedTransaction too_long = NewTransaction();
+  v1::SignedTransaction waited = NewTransaction();
+
+  ASSERT_TRUE(call.Send(good, 0));
+  ASSERT_TRUE(call.Send(forged, 0));
+  ASSERT_TRUE(call.Send(good, 0));                             // a duplicate
+  ASSERT_TRUE(call.stream->Write(v1::SubmitStreamRequest()));  // no tx
+  ASSERT_TRUE(call.Send(too_long, kSubmitWaitMsMax + 1));
+  ASSERT_TRUE(call.Send(waited, 60'000));
+
+  // Answered at admission, in order: wait 0 is admitted and answered at once.
+  v1::SubmitStreamResponse a = call.Next();
+  EXPECT_EQ(a.sequence(), 0u);
+  EXPECT_EQ(a.code(), 0u) << a.message();
+  EXPECT_FALSE(a.committed());
+  EXPECT_EQ(a.tx_id(), IdOf(good).ToBinaryString());
+  EXPECT_TRUE(mempool_.Contains(IdOf(good)));
+  v1::SubmitStreamResponse b = call.Next();
+  EXPECT_EQ(b.sequence(), 1u);
+  EXPECT_EQ(b.code(), CodeOf(grpc::StatusCode::UNAUTHENTICATED)) << b.message();
+  EXPECT_EQ(b.tx_id(), IdOf(forged).ToBinaryString());
+  v1::SubmitStreamResponse c = call.Next();
+  EXPECT_EQ(c.sequence(), 2u);
+  EXPECT_EQ(c.code(), CodeOf(grpc::StatusCode::ALREADY_EXISTS)) << c.message();
+  v1::SubmitStreamResponse d = call.Next();
+  EXPECT_EQ(d.sequence(), 3u);
+  EXPECT_EQ(d.code(), CodeOf(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_EQ(d.message(), "tx is required");
+  EXPECT_TRUE(d.tx_id().empty());
+  v1::SubmitStreamResponse e = call.Next();
+  EXPECT_EQ(e.sequence(), 4u);
+  EXPECT_EQ(e.code(), CodeOf(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_EQ(e.message(), "wait_timeout_ms is at most 60000");
+  EXPECT_FALSE(mempool_.Contains(IdOf(too_long)));  // refused before admission
+
+  // The stream went on: the last one waits and is answered by its commit.
+  ASSERT_TRUE(WaitFor([&] { return feed_->subscriptions() == 1; }));
+  PublishCommit({IdOf(waited)});
+  v1::SubmitStreamResponse f = call.Next();
+  EXPECT_EQ(f.sequence(), 5u);
+  EXPECT_EQ(f.code(), 0u);
+  EXPECT_TRUE(f.committed());
+  EXPECT_EQ(f.height(), 1u);
+  grpc::Status closed = call.Close();
+  EXPECT_TRUE(closed.ok()) << closed.error_message();
+}
+
+TEST_F(LedgerServiceQuotaTest, SubmitStreamWaitsPassAsDeadlineExceeded) {
+  Serve(/*submit_waiters_max=*/100, /*block_streams_max=*/1);
+  SubmitStreamCall call(NewStub());
+  v1::SignedTransaction tx = NewTransaction();
+  ASSERT_TRUE(call.Send(tx, 100));
+  v1::SubmitStreamResponse answer = call.Next();
+  EXPECT_EQ(answer.code(), CodeOf(grpc::StatusCode::DEADLINE_EXCEEDED));
+  EXPECT_EQ(answer.message(),
+            "transaction " + IdOf(tx).Hex() + " is pending; not committed within 100 ms");
+  EXPECT_FALSE(answer.committed());
+  EXPECT_EQ(service_->submits_waiting(), 0u);
+  EXPECT_TRUE(call.Close().ok());
+}
+
+TEST_F(LedgerServiceQuotaTest, SubmitStreamStopsReadingAtItsBoundAndResumes) {
+  Serve(/*submit_waiters_max=*/100, /*block_streams_max=*/1, {},
+        [](LedgerServiceContext& c) { c.stream_unanswered_max = 3; });
+  constexpr size_t kTxs = 8;
+  std::vector<v1::SignedTransaction> txs;
+  for (size_t i = 0; i < kTxs; ++i) txs.push_back(NewTransaction());
+  SubmitStreamCall call(NewStub());
+  // Small requests: HTTP/2 buffers them all, so the writes finish while the node reads 3.
+  for (const auto& tx : txs) ASSERT_TRUE(call.Send(tx, 60'000));
+  ASSERT_TRUE(WaitFor([&] { return mempool_.size() == 3; }));
+  std::this_thread::sleep_for(300ms);  // room to read a fourth, were it allowed
+  EXPECT_EQ(mempool_.size(), 3u);
+  EXPECT_EQ(feed_->subscriptions(), 3u);
+
+  // Each answer written makes room for one more request.
+  for (size_t committed = 0; committed < kTxs; ++committed) {
+    ASSERT_TRUE(WaitFor([&] { return mempool_.Contains(IdOf(txs[committed])); }));
+    EXPECT_LE(feed_->subscriptions(), 3u);
+    PublishCommit({IdOf(txs[committed])});
+    v1::SubmitStreamResponse answer = call.Next();
+    EXPECT_EQ(answer.sequence(), committed);
+    EXPECT_TRUE(answer.committed());
+  }
+  EXPECT_EQ(mempool_.size(), kTxs);
+  EXPECT_TRUE(call.Close().ok());
+}
+
+TEST_F(LedgerServiceQuotaTest, SubmitStreamTransactionsBeyondTheWaitersCapAreRefusedAlone) {
+  Serve(/*submit_waiters_max=*/2, /*block_streams_max=*/1);
+  SubmitStreamCall call(NewStub());
+  std::vector<v1::SignedTransaction> txs;
+  for (int i = 0; i < 4; ++i) txs.push_back(NewTransaction());
+  ASSERT_TRUE(call.Send(txs[0], 60'000));
+  ASSERT_TRUE(call.Send(txs[1], 60'000));
+  ASSERT_TRUE(WaitFor([&] { return service_->submits_waiting() == 2; }));
+  ASSERT_TRUE(call.Send(txs[2], 60'000));
+  v1::SubmitStreamResponse full = call.Next();
+  EXPECT_EQ(full.sequence(), 2u);
+  EXPECT_EQ(full.code(), CodeOf(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  EXPECT_EQ(full.message(),
+            "2 submits are already waiting for a commit; retry later or submit with "
+            "wait_timeout_ms 0");
+  EXPECT_FALSE(mempool_.Contains(IdOf(txs[2])));
+  // A unary Submit shares the cap.
+  {
+    grpc::ClientContext context;
+    v1::SubmitResponse response;
+    EXPECT_EQ(stub_->Submit(&context, Waiting(NewTransaction()), &response).error_code(),
+              grpc::StatusCode::RESOURCE_EXHAUSTED);
+  }
+  // The stream goes on.
+  ASSERT_TRUE(call.Send(txs[3], 0));
+  v1::SubmitStreamResponse admitted = call.Next();
+  EXPECT_EQ(admitted.sequence(), 3u);
+  EXPECT_EQ(admitted.code(), 0u);
+  PublishCommit({IdOf(txs[0]), IdOf(txs[1])});
+  EXPECT_TRUE(call.Next().committed());
+  EXPECT_TRUE(call.Next().committed());
+  EXPECT_EQ(service_->submits_waiting(), 0u);
+  EXPECT_TRUE(call.Close().ok());
+}
+
+TEST_F(LedgerServiceQuotaTest, ACancelledSubmitStreamFreesItsSubscriptionsAndPlaces) {
+  Serve(/*submit_waiters_max=*/100, /*block_streams_max=*/1);
+  auto call = std::make_unique<SubmitStreamCall>(NewStub());
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(call->Send(NewTransaction(), 60'000));
+  ASSERT_TRUE(WaitFor([&] { return feed_->subscriptions() == 5; }));
+  EXPECT_EQ(service_->submits_waiting(), 5u);
+  call->context.TryCancel();
+  EXPECT_EQ(call->stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  ASSERT_TRUE(WaitFor([&] { return feed_->subscriptions() == 0; }));
+  ASSERT_TRUE(WaitFor([&] { return service_->submits_waiting() == 0; }));
+  call.reset();
+  // A new stream works as before.
+  SubmitStreamCall again(NewStub());
+  v1::SignedTransaction tx = NewTransaction();
+  ASSERT_TRUE(again.Send(tx, 60'000));
+  ASSERT_TRUE(WaitFor([&] { return feed_->subscriptions() == 1; }));
+  PublishCommit({IdOf(tx)});
+  EXPECT_TRUE(again.Next().committed());
+  EXPECT_TRUE(again.Close().ok());
+}
+
+// A WatchTransactions stream on a connection of its own.
+struct WatchCall {
+  grpc::ClientContext context;
+  std::unique_ptr<v1::Ledger::Stub> stub;
+  std::unique_ptr<grpc::ClientReaderWriter<v1::WatchTransactionsRequest, v1::TxStatus>> stream;
+
+  explicit WatchCall(std::unique_ptr<v1::Ledger::Stub> s) : stub(std::move(s)) {
+    context.set_deadline(std::chrono::system_clock::now() + 60s);  // bounds a failing test
+    stream = stub->WatchTransactions(&context);
+  }
+  bool Send(const std::vector<std::string>& ids, uint32_t wait_ms) {
+    v1::WatchTransactionsRequest request;
+    for (const std::string& id : ids) request.add_tx_ids(id);
+    request.set_wait_timeout_ms(wait_ms);
+    return stream->Write(request);
+  }
+  v1::TxStatus Next() {
+    v1::TxStatus status;
+    EXPECT_TRUE(stream->Read(&status));
+    return status;
+  }
+};
+
+TEST_F(LedgerServiceQuotaTest, WatchTransactionsAnswersUnknownPendingAndLateIds) {
+  Serve(/*submit_waiters_max=*/100, /*block_streams_max=*/1);
+  v1::SignedTransaction pending = NewTransaction(), late = NewTransaction();
+  for (const auto& tx : {pending, late}) {
+    grpc::ClientContext context;
+    v1::SubmitRequest request;
+    *request.mutable_tx() = tx;
+    v1::SubmitResponse response;
+    ASSERT_TRUE(stub_->Submit(&context, request, &response).ok());
+  }
+  const std::string unknown = Sha256(AsBytes(std::string("never sent"))).ToBinaryString();
+  WatchCall call(NewStub());
+  ASSERT_TRUE(call.Send({unknown, IdOf(pending).ToBinaryString()}, 0));
+  v1::TxStatus first = call.Next();  // at once
+  EXPECT_EQ(first.tx_id(), unknown);
+  EXPECT_EQ(first.code(), CodeOf(grpc::StatusCode::NOT_FOUND));
+  EXPECT_EQ(first.message(), "no transaction " + Hash::FromBytes(AsBytes(unknown))->Hex());
+  ASSERT_TRUE(WaitFor([&] { return feed_->subscriptions() == 1; }));
+  EXPECT_EQ(service_->txs_watched(), 1u);
+
+  ASSERT_TRUE(call.Send({IdOf(late).ToBinaryString()}, 100));
+  v1::TxStatus passed = call.Next();
+  EXPECT_EQ(passed.tx_id(), IdOf(late).ToBinaryString());
+  EXPECT_EQ(passed.code(), CodeOf(grpc::StatusCode::DEADLINE_EXCEEDED));
+  EXPECT_EQ(passed.message(),
+            "transaction " + IdOf(late).Hex() + " is pending; not committed within 100 ms");
+
+  v1::TxResult result;
+  result.set_message("harvested");
+  feed_->Publish(++published_height_, {IdOf(pending)}, {result});
+  v1::TxStatus committed = call.Next();
+  EXPECT_EQ(committed.tx_id(), IdOf(pending).ToBinaryString());
+  EXPECT_EQ(committed.code(), 0u);
+  EXPECT_EQ(committed.height(), 1u);
+  EXPECT_EQ(committed.index(), 0u);
+  EXPECT_EQ(committed.result().message(), "harvested");
+  EXPECT_EQ(service_->txs_watched(), 0u);
+
+  // A malformed id is answered alone; a cancelled stream frees its watches.
+  ASSERT_TRUE(call.Send({"short", IdOf(late).ToBinaryString()}, 60'000));
+  EXPECT_EQ(call.Next().code(), CodeOf(grpc::StatusCode::INVALID_ARGUMENT));
+  ASSERT_TRUE(WaitFor([&] { return feed_->subscriptions() == 1; }));
+  call.context.TryCancel();
+  EXPECT_EQ(call.stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  ASSERT_TRUE(WaitFor([&] { return feed_->subscriptions() == 0; }));
+  EXPECT_EQ(service_->txs_watched(), 0u);
+}
+
+TEST_F(LedgerServiceQuotaTest, WatchTransactionsEndsOnARequestBeyondItsBounds) {
+  Serve(/*submit_waiters_max=*/100, /*block_streams_max=*/1);
+  const std::string id = Sha256(AsBytes(std::string("x"))).ToBinaryString();
+  {
+    WatchCall call(NewStub());
+    ASSERT_TRUE(call.Send(std::vector<std::string>(kWatchIdsPerRequestMax + 1, id), 0));
+    v1::TxStatus none;
+    EXPECT_FALSE(call.stream->Read(&none));
+    grpc::Status status = call.stream->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(status.error_message(),
+              "1001 ids in one request, more than 1000; send them in several requests");
+  }
+  {
+    WatchCall call(NewStub());
+    ASSERT_TRUE(call.Send({id}, kSubmitWaitMsMax + 1));
+    v1::TxStatus none;
+    EXPECT_FALSE(call.stream->Read(&none));
+    EXPECT_EQ(call.stream->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  // The most a request may hold is answered, id by id.
+  WatchCall call(NewStub());
+  ASSERT_TRUE(call.Send(std::vector<std::string>(kWatchIdsPerRequestMax, id), 0));
+  for (size_t i = 0; i < kWatchIdsPerRequestMax; ++i) {
+    ASSERT_EQ(call.Next().code(), CodeOf(grpc::StatusCode::NOT_FOUND));
+  }
+  call.stream->WritesDone();
+  EXPECT_TRUE(call.stream->Finish().ok());
+}
+
+// The two streams are raw methods that parse each request themselves (answer_stream.h):
+// bytes that are no request end the stream with INVALID_ARGUMENT, as gRPC's own parsing of a
+// typed method would refuse them, and nothing is taken on.
+TEST_F(LedgerServiceQuotaTest, StreamsEndOnARequestThatDoesNotParse) {
+  Serve(/*submit_waiters_max=*/100, /*block_streams_max=*/1);
+  for (const std::string method :
+       {"/tadori.v1.Ledger/SubmitStream", "/tadori.v1.Ledger/WatchTransactions"}) {
+    SCOPED_TRACE(method);
+    grpc::GenericStub generic(NewChannel());
+    grpc::CompletionQueue cq;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 10s);
+    // Each step waits for its own completion; `ok` is what the step reported.
+    auto step = [&cq](intptr_t tag) {
+      void* got = nullptr;
+      bool ok = false;
+      EXPECT_TRUE(cq.Next(&got, &ok));
+      EXPECT_EQ(reinterpret_cast<intptr_t>(got), tag);
+      return ok;
+    };
+    std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
+        generic.PrepareCall(&context, method, &cq);
+    call->StartCall(reinterpret_cast<void*>(1));
+    ASSERT_TRUE(step(1));
+    // Field 1, length-delimited, whose length runs past the end of the message.
+    const char junk[] = {0x0a, 0x7f, 0x01};
+    grpc::Slice slice(junk, sizeof junk);
+    grpc::ByteBuffer request(&slice, 1);
+    call->Write(request, reinterpret_cast<void*>(2));
+    step(2);  // may fail: the node can end the stream first
+    grpc::Status status;
+    call->Finish(&status, reinterpret_cast<void*>(3));
+    ASSERT_TRUE(step(3));
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+    EXPECT_NE(status.error_message().find("not a valid tadori.v1."), std::string::npos)
+        << status.error_message();
+    cq.Shutdown();
+    void* ignored_tag = nullptr;
+    bool ignored_ok = false;
+    while (cq.Next(&ignored_tag, &ignored_ok)) {
+    }
+  }
+  EXPECT_EQ(service_->submits_waiting(), 0u);
+  EXPECT_EQ(service_->txs_watched(), 0u);
+}
+
+TEST_F(LedgerServiceQuotaTest, WatchedIdsBeyondTheWatchersCapAreRefusedAlone) {
+  Serve(/*submit_waiters_max=*/100, /*block_streams_max=*/1, {},
+        [](LedgerServiceContext& c) { c.tx_watchers_max = 2; });
+  v1::SignedTransaction tx = NewTransaction();
+  grpc::ClientContext context;
+  v1::SubmitRequest request;
+  *request.mutable_tx() = tx;
+  v1::SubmitResponse response;
+  ASSERT_TRUE(stub_->Submit(&context, request, &response).ok());
+  const std::string id = IdOf(tx).ToBinaryString();
+  WatchCall call(NewStub());
+  ASSERT_TRUE(call.Send({id, id, id}, 60'000));
+  v1::TxStatus full = call.Next();
+  EXPECT_EQ(full.code(), CodeOf(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  EXPECT_EQ(full.message(), "2 transactions are already watched; retry later");
+  EXPECT_EQ(service_->txs_watched(), 2u);
+  PublishCommit({IdOf(tx)});
+  EXPECT_EQ(call.Next().code(), 0u);
+  EXPECT_EQ(call.Next().code(), 0u);
+  EXPECT_EQ(service_->txs_watched(), 0u);
+  call.stream->WritesDone();
+  EXPECT_TRUE(call.stream->Finish().ok());
+}
+
+TEST_F(LedgerServiceQuotaTest, TheWaitingGaugesReadTheService) {
+  Serve(/*submit_waiters_max=*/100, /*block_streams_max=*/1);
+  MetricsRegistry metrics;
+  RegisterClientApiMetrics(metrics, *service_);
+  PendingSubmit waiting(NewStub(), Waiting(NewTransaction()));
+  ASSERT_TRUE(WaitFor([&] { return feed_->subscriptions() == 1; }));
+  const std::string text = metrics.Render();
+  EXPECT_NE(text.find("tadori_client_waiting{what=\"commits\"} 1"), std::string::npos) << text;
+  EXPECT_NE(text.find("tadori_client_waiting{what=\"watched_ids\"} 0"), std::string::npos);
+  waiting.context.TryCancel();
 }
 
 }  // namespace

@@ -32,38 +32,45 @@ constexpr int64_t kGenesisMs = 1'700'000'000'000;
 TEST(ProposeNowTest, ProposesAtOnceWhenBlockFull) {
   BatchPolicy policy;
   policy.block_tx_max = 10;
+  policy.block_interval_ms = 50;
   EXPECT_TRUE(ProposeNow(policy, 0, 10, false));
   EXPECT_TRUE(ProposeNow(policy, 0, 11, true));
   EXPECT_FALSE(ProposeNow(policy, 0, 9, false));
 }
 
-TEST(ProposeNowTest, ProposesAfterIntervalWithTransactions) {
-  const BatchPolicy policy;  // 50 ms interval, 400 ms idle
+// The default: no batching delay. A leader proposes as soon as it has a transaction.
+TEST(ProposeNowTest, ProposesAtOnceWithATransactionByDefault) {
+  const BatchPolicy policy;
+  EXPECT_EQ(policy.block_interval_ms, 0u);
+  EXPECT_TRUE(ProposeNow(policy, 0, 1, false));
+}
+
+TEST(ProposeNowTest, ProposesAfterIntervalWithTransactionsWhenOneIsSet) {
+  BatchPolicy policy;
+  policy.block_interval_ms = 50;
   EXPECT_FALSE(ProposeNow(policy, 0, 1, false));
   EXPECT_FALSE(ProposeNow(policy, policy.block_interval_ms - 1, 1, false));
   EXPECT_TRUE(ProposeNow(policy, policy.block_interval_ms, 1, false));
 }
 
 // Under the 2-chain rule an uncommitted ancestor commits only once a child is certified, so
-// an empty child is worth proposing after the short interval.
-TEST(ProposeNowTest, ProposesAfterIntervalWithOnlyUncommittedAncestors) {
+// an empty child is worth proposing at once.
+TEST(ProposeNowTest, ProposesEmptyChildAtOnceWhenItCommitsSomething) {
   const BatchPolicy policy;
-  EXPECT_FALSE(ProposeNow(policy, policy.block_interval_ms - 1, 0, true));
-  EXPECT_TRUE(ProposeNow(policy, policy.block_interval_ms, 0, true));
+  EXPECT_TRUE(ProposeNow(policy, 0, 0, true));
+  BatchPolicy delayed;
+  delayed.block_interval_ms = 50;
+  EXPECT_FALSE(ProposeNow(delayed, delayed.block_interval_ms - 1, 0, true));
+  EXPECT_TRUE(ProposeNow(delayed, delayed.block_interval_ms, 0, true));
 }
 
-TEST(ProposeNowTest, ProposesEmptyBlockWhenIdle) {
-  const BatchPolicy policy;
-  EXPECT_FALSE(ProposeNow(policy, policy.block_interval_ms, 0, false));
-  EXPECT_FALSE(ProposeNow(policy, policy.idle_block_interval_ms - 1, 0, false));
-  EXPECT_TRUE(ProposeNow(policy, policy.idle_block_interval_ms, 0, false));
-}
-
-TEST(ProposeNowTest, WaitsWhileNothingIsDue) {
+// An idle network makes no blocks: with nothing to carry and nothing to commit a leader
+// never proposes, however long it waits (it used to send an empty block after 400 ms).
+TEST(ProposeNowTest, NeverProposesAnEmptyBlockThatCommitsNothing) {
   const BatchPolicy policy;
   EXPECT_FALSE(ProposeNow(policy, 0, 0, false));
-  EXPECT_FALSE(ProposeNow(policy, 0, 0, true));
-  EXPECT_FALSE(ProposeNow(policy, 0, policy.block_tx_max - 1, true));
+  EXPECT_FALSE(ProposeNow(policy, 400, 0, false));
+  EXPECT_FALSE(ProposeNow(policy, 1'000'000, 0, false));
 }
 
 // --- NextBlockTime ------------------------------------------------------------------------

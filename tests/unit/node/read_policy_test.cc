@@ -10,8 +10,14 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "node/api/caller.h"
 #include "node/api/ledger_service.h"
@@ -46,7 +52,10 @@ class ReadPolicyTest : public ::testing::Test {
     policy_ = std::make_shared<const ReadPolicy>(chain_.genesis().genesis);
     audit_ = std::make_shared<ReadAudit>(*policy_);
     ClientAccess access;
-    access.identify = [this](grpc::ServerContext*) -> Result<ApiCaller> { return caller_; };
+    access.identify = [this](grpc::ServerContextBase*) -> Result<ApiCaller> {
+      std::lock_guard lock(caller_mu_);  // also read on gRPC's threads (LedgerStub)
+      return caller_;
+    };
     access.policy = policy_;
     access.audit = audit_;
     trace_ = std::make_unique<TraceService>(chain_.store(), access);
@@ -62,7 +71,63 @@ class ReadPolicyTest : public ::testing::Test {
         .access = access,
     });
   }
-  void TearDown() override { feed_->Shutdown(); }
+  void TearDown() override {
+    feed_->Shutdown();
+    if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  }
+
+  void SetCaller(const ApiCaller& caller) {
+    std::lock_guard lock(caller_mu_);
+    caller_ = caller;
+  }
+  // The Ledger service over in-process gRPC: Submit and the streams run on the callback API,
+  // which only a server can call.
+  v1::Ledger::Stub& LedgerStub() {
+    if (!server_) {
+      grpc::ServerBuilder builder;
+      int port = 0;
+      builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+      builder.RegisterService(ledger_.get());
+      server_ = builder.BuildAndStart();
+      EXPECT_NE(port, 0);
+      stub_ = v1::Ledger::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
+                                                      grpc::InsecureChannelCredentials()));
+    }
+    return *stub_;
+  }
+  grpc::Status Submit(const ApiCaller& caller, const v1::SubmitRequest& request) {
+    SetCaller(caller);
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    v1::SubmitResponse response;
+    return LedgerStub().Submit(&ctx, request, &response);
+  }
+  // WatchTransactions of `ids` as `caller`: the first `answers` statuses, then the stream's.
+  struct Watched {
+    std::map<std::string, v1::TxStatus> by_id;
+    grpc::Status status;
+  };
+  Watched Watch(const ApiCaller& caller, const std::vector<std::string>& ids, size_t answers,
+                const std::function<void()>& after_write = {}) {
+    SetCaller(caller);
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    auto stream = LedgerStub().WatchTransactions(&ctx);
+    v1::WatchTransactionsRequest request;
+    for (const std::string& id : ids) request.add_tx_ids(id);
+    request.set_wait_timeout_ms(30'000);
+    Watched out;
+    if (stream->Write(request)) {
+      if (after_write) after_write();
+      v1::TxStatus status;
+      while (out.by_id.size() < answers && stream->Read(&status))
+        out.by_id[status.tx_id()] = status;
+      stream->WritesDone();
+      while (stream->Read(&status)) out.by_id[status.tx_id()] = status;
+    }
+    out.status = stream->Finish();
+    return out;
+  }
 
   ApiCaller Member(const std::string& org) const {
     ApiCaller c;
@@ -81,7 +146,7 @@ class ReadPolicyTest : public ::testing::Test {
   }
 
   StatusCode GetLot(const ApiCaller& caller, const std::string& lot) {
-    caller_ = caller;
+    SetCaller(caller);
     grpc::ServerContext ctx;
     v1::GetLotRequest req;
     req.set_lot_code(lot);
@@ -95,7 +160,7 @@ class ReadPolicyTest : public ::testing::Test {
     return s.error_code();
   }
   StatusCode Trace(const ApiCaller& caller, ClientMethod method, const std::string& lot) {
-    caller_ = caller;
+    SetCaller(caller);
     grpc::ServerContext ctx;
     v1::TraceRequest req;
     req.set_lot_code(lot);
@@ -110,7 +175,7 @@ class ReadPolicyTest : public ::testing::Test {
     return s.error_code();
   }
   StatusCode History(const ApiCaller& caller, const std::string& lot) {
-    caller_ = caller;
+    SetCaller(caller);
     grpc::ServerContext ctx;
     v1::LotHistoryRequest req;
     req.set_lot_code(lot);
@@ -122,7 +187,7 @@ class ReadPolicyTest : public ::testing::Test {
     return s.error_code();
   }
   StatusCode Recall(const ApiCaller& caller, const std::string& lot) {
-    caller_ = caller;
+    SetCaller(caller);
     grpc::ServerContext ctx;
     v1::RecallScopeRequest req;
     req.set_lot_code(lot);
@@ -134,7 +199,7 @@ class ReadPolicyTest : public ::testing::Test {
     return s.error_code();
   }
   StatusCode Events(const ApiCaller& caller, const std::string& lot, const std::string& org) {
-    caller_ = caller;
+    SetCaller(caller);
     grpc::ServerContext ctx;
     v1::EventQuery req;
     req.set_lot_code(lot);
@@ -148,7 +213,7 @@ class ReadPolicyTest : public ::testing::Test {
     return s.error_code();
   }
   StatusCode Readings(const ApiCaller& caller, const std::string& lot, const std::string& device) {
-    caller_ = caller;
+    SetCaller(caller);
     grpc::ServerContext ctx;
     v1::ReadingsQuery req;
     req.set_lot_code(lot);
@@ -157,14 +222,14 @@ class ReadPolicyTest : public ::testing::Test {
     return trace_->GetReadings(&ctx, &req, &page).error_code();
   }
   StatusCode Pilots(const ApiCaller& caller) {
-    caller_ = caller;
+    SetCaller(caller);
     grpc::ServerContext ctx;
     v1::PilotListRequest req;
     v1::PilotListResponse resp;
     return trace_->ListPilotReports(&ctx, &req, &resp).error_code();
   }
   StatusCode Block(const ApiCaller& caller, uint64_t height) {
-    caller_ = caller;
+    SetCaller(caller);
     grpc::ServerContext ctx;
     v1::GetBlockRequest req;
     req.set_height(height);
@@ -176,7 +241,7 @@ class ReadPolicyTest : public ::testing::Test {
     return s.error_code();
   }
   StatusCode Transaction(const ApiCaller& caller, const std::string& tx_id) {
-    caller_ = caller;
+    SetCaller(caller);
     grpc::ServerContext ctx;
     v1::GetTransactionRequest req;
     req.set_tx_id(tx_id);
@@ -200,9 +265,12 @@ class ReadPolicyTest : public ::testing::Test {
   std::shared_ptr<ReadAudit> audit_;
   std::unique_ptr<TraceService> trace_;
   std::unique_ptr<LedgerService> ledger_;
-  ApiCaller caller_;
+  std::mutex caller_mu_;
+  ApiCaller caller_;  // guarded by caller_mu_ (SetCaller)
   std::string last_message_;
   v1::TraceGraph last_graph_;
+  std::unique_ptr<grpc::Server> server_;  // LedgerStub; stopped before ledger_ goes
+  std::unique_ptr<v1::Ledger::Stub> stub_;
 };
 
 constexpr StatusCode kOk = StatusCode::OK;
@@ -304,7 +372,7 @@ TEST_F(ReadPolicyTest, APendingTransactionIsNotConfirmedToMembers) {
   const std::string id = tx->id.ToBinaryString();
   ASSERT_TRUE(mempool_.Add(*tx).ok());
   auto message = [&](const ApiCaller& caller) {
-    caller_ = caller;
+    SetCaller(caller);
     grpc::ServerContext ctx;
     v1::GetTransactionRequest req;
     req.set_tx_id(id);
@@ -344,7 +412,7 @@ TEST_F(ReadPolicyTest, ReadAllRolesValidatorsObserversAndOpenReadEverything) {
 }
 
 TEST_F(ReadPolicyTest, AnonymousCallersGetStatusOnly) {
-  caller_ = ApiCaller::Anonymous();
+  SetCaller(ApiCaller::Anonymous());
   grpc::ServerContext ctx;
   v1::StatusRequest req;
   v1::StatusResponse status;
@@ -353,15 +421,79 @@ TEST_F(ReadPolicyTest, AnonymousCallersGetStatusOnly) {
   EXPECT_EQ(GetLot(ApiCaller::Anonymous(), "A"), kNoCertificate);
   EXPECT_NE(last_message_.find("only Status"), std::string::npos) << last_message_;
   EXPECT_EQ(Pilots(ApiCaller::Anonymous()), kNoCertificate);
-  grpc::ServerContext submit_ctx;
   v1::SubmitRequest submit;
-  v1::SubmitResponse submitted;
-  EXPECT_EQ(ledger_->Submit(&submit_ctx, &submit, &submitted).error_code(), kNoCertificate);
+  EXPECT_EQ(Submit(ApiCaller::Anonymous(), submit).error_code(), kNoCertificate);
   // An identified member passes the gate and reaches admission (which wants a transaction).
-  caller_ = Member("farm");
-  grpc::ServerContext member_ctx;
-  EXPECT_EQ(ledger_->Submit(&member_ctx, &submit, &submitted).error_code(),
-            StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Submit(Member("farm"), submit).error_code(), StatusCode::INVALID_ARGUMENT);
+  // The streams have the gates of Submit and GetTransaction.
+  EXPECT_EQ(Watch(ApiCaller::Anonymous(), {TxIdAt(3)}, 1).status.error_code(), kNoCertificate);
+  SetCaller(ApiCaller::Anonymous());
+  grpc::ClientContext stream_ctx;
+  auto stream = LedgerStub().SubmitStream(&stream_ctx);
+  v1::SubmitStreamResponse answer;
+  EXPECT_FALSE(stream->Read(&answer));
+  EXPECT_EQ(stream->Finish().error_code(), kNoCertificate);
+}
+
+TEST_F(ReadPolicyTest, WatchTransactionsReadsAsGetTransaction) {
+  const std::string harvest = TxIdAt(3);  // farm's
+  const std::string unknown = Sha256(AsBytes(std::string("never sent"))).ToBinaryString();
+  const std::string unknown_message = "no transaction " + Hash::FromBytes(AsBytes(unknown))->Hex();
+  const std::string harvest_unknown = "no transaction " + Hash::FromBytes(AsBytes(harvest))->Hex();
+  for (const ApiCaller& reader : {Member("farm"), Member("fda")}) {
+    Watched w = Watch(reader, {harvest, unknown}, 2);
+    ASSERT_TRUE(w.status.ok()) << w.status.error_message();
+    EXPECT_EQ(w.by_id[harvest].code(), 0u) << reader.Describe();
+    EXPECT_EQ(w.by_id[harvest].height(), 3u);
+    EXPECT_EQ(w.by_id[harvest].index(), 0u);
+    EXPECT_EQ(w.by_id[unknown].code(), static_cast<uint32_t>(Code::kNotFound));
+  }
+  // A member who may not read it hears exactly what an unknown id gets.
+  Watched mill = Watch(Member("mill"), {harvest, unknown}, 2);
+  ASSERT_TRUE(mill.status.ok()) << mill.status.error_message();
+  EXPECT_EQ(mill.by_id[harvest].code(), static_cast<uint32_t>(Code::kNotFound));
+  EXPECT_EQ(mill.by_id[harvest].message(), harvest_unknown);
+  EXPECT_EQ(mill.by_id[unknown].message(), unknown_message);
+  EXPECT_EQ(mill.by_id[harvest].height(), 0u);
+  EXPECT_FALSE(mill.by_id[harvest].has_result());
+}
+
+TEST_F(ReadPolicyTest, WatchTransactionsWaitsForPendingOnlyForThoseWhoReadAll) {
+  v1::TransactionBody body;
+  body.set_chain_id(testing::kChainId);
+  const Bytes nonce = NewNonce();
+  body.set_nonce(std::string(nonce.begin(), nonce.end()));
+  body.set_valid_until_height(1'000);
+  body.mutable_register_product()->set_gtin("04912345000116");
+  body.mutable_register_product()->set_description("pending product");
+  auto tx = DecodeTransaction(SignTransaction(body, chain_.admin("farm")));
+  ASSERT_TRUE(tx.ok()) << tx.status().ToString();
+  const std::string id = tx->id.ToBinaryString();
+  ASSERT_TRUE(mempool_.Add(*tx).ok());
+  // A member, even the signer's, learns nothing of a pending transaction (as GetTransaction).
+  Watched farm = Watch(Member("farm"), {id}, 1);
+  ASSERT_TRUE(farm.status.ok()) << farm.status.error_message();
+  EXPECT_EQ(farm.by_id[id].code(), static_cast<uint32_t>(Code::kNotFound));
+  EXPECT_EQ(farm.by_id[id].message(), "no transaction " + tx->id.Hex());
+  // A regulator waits for it and hears its commit.
+  const uint64_t height = chain_.store().Height() + 1;
+  Watched fda = Watch(Member("fda"), {id}, 1, [&] {
+    // Answered once the watch subscribed: poll the feed, then publish the commit.
+    for (int i = 0; i < 2000 && feed_->subscriptions() == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ASSERT_EQ(feed_->subscriptions(), 1u);
+    v1::TxResult result;
+    result.set_code(0);
+    result.set_message("registered");
+    feed_->Publish(height, {tx->id}, {result});
+  });
+  ASSERT_TRUE(fda.status.ok()) << fda.status.error_message();
+  EXPECT_EQ(fda.by_id[id].code(), 0u);
+  EXPECT_EQ(fda.by_id[id].height(), height);
+  EXPECT_EQ(fda.by_id[id].result().message(), "registered");
+  EXPECT_EQ(feed_->subscriptions(), 0u);
+  EXPECT_EQ(ledger_->txs_watched(), 0u);
 }
 
 TEST_F(ReadPolicyTest, PilotReportsAreForEveryIdentifiedCaller) {

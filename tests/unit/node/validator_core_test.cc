@@ -160,28 +160,52 @@ class ValidatorCoreTest : public ::testing::Test {
   Mempool mempool_;
   ManualClock clock_;
   RecordingTransport transport_;
-  ValidatorOptions options_;  // block interval 50 ms, idle 400 ms, round timeout 1 s
+  ValidatorOptions options_;  // no batching delay, round timeout 1 s
   std::unique_ptr<CommitFeed> feed_;
   std::unique_ptr<ValidatorCore> core_;
 };
 
 // --- Timing ------------------------------------------------------------------------------
 
-// Validator 0 does not lead round 1: until its round timer fires it has nothing to say, even
-// to peers that are linked; then it times out (persisted first) and broadcasts it.
-TEST_F(ValidatorCoreTest, StartOnEmptyStoreSendsNothingBeforeRoundTimer) {
+// Validator 0 does not lead round 1 and has no work (no transaction, no block): its round
+// timer is held, so an idle network makes no timeouts and no blocks, however long it waits.
+TEST_F(ValidatorCoreTest, IdleValidatorHoldsItsRoundTimer) {
   transport_.connected = {1, 2, 3};
   MakeCore(0);
   ASSERT_TRUE(core_->Start().ok());
-  EXPECT_TRUE(SentNothing());
+  EXPECT_TRUE(core_->RoundTimerHeld());
+  EXPECT_EQ(core_->NextWakeMs(10'000), 10'000);
   const auto timeout_ms = static_cast<int64_t>(options_.round_timeout_ms);
-  EXPECT_EQ(core_->NextWakeMs(10'000), timeout_ms);
-
-  while (clock_.steady_ms < timeout_ms - 1) {
-    clock_.Advance(std::min<int64_t>(100, timeout_ms - 1 - clock_.steady_ms));
+  while (clock_.steady_ms < 10 * timeout_ms) {
+    clock_.Advance(100);
     core_->OnTick();
     ASSERT_TRUE(SentNothing()) << "sent something at " << clock_.steady_ms << " ms";
   }
+  EXPECT_TRUE(core_->RoundTimerHeld());
+  EXPECT_EQ(core_->engine().current_round(), 1u);
+}
+
+// Work appears (a transaction enters the mempool) after a long idle spell: the round timer
+// runs a full round timeout from then, not from the start of the round, and then fires: the
+// validator times out (persisted first) and broadcasts it.
+TEST_F(ValidatorCoreTest, RoundTimerRunsAFullTimeoutFromTheArrivalOfWork) {
+  transport_.connected = {1, 2, 3};
+  MakeCore(0);
+  ASSERT_TRUE(core_->Start().ok());
+  const auto timeout_ms = static_cast<int64_t>(options_.round_timeout_ms);
+  clock_.Advance(5 * timeout_ms);
+  core_->OnTick();
+  ASSERT_TRUE(SentNothing());
+
+  ASSERT_TRUE(mempool_.Add(chain_.Tx("lot-work")).ok());
+  EXPECT_EQ(core_->NextWakeMs(10'000), clock_.steady_ms);  // wake now: the timer re-arms
+  const int64_t work_at = clock_.steady_ms;
+  core_->OnTick();
+  EXPECT_FALSE(core_->RoundTimerHeld());
+  EXPECT_EQ(core_->NextWakeMs(10'000), work_at + timeout_ms);
+  clock_.Advance(timeout_ms - 1);
+  core_->OnTick();
+  EXPECT_TRUE(SentNothing());
 
   clock_.Advance(1);
   core_->OnTick();
@@ -197,10 +221,53 @@ TEST_F(ValidatorCoreTest, StartOnEmptyStoreSendsNothingBeforeRoundTimer) {
   EXPECT_FALSE(core_->halted());
 }
 
-// The batching policy: with a transaction waiting, the leader of round 1 proposes once the
-// block interval has passed, not before; the block carries it, other validators' check
-// accepts it.
-TEST_F(ValidatorCoreTest, LeaderProposesAdmittedTransactionsOnceBlockIntervalPasses) {
+// A validator with no work of its own hears a peer's timeout for its round: the peer has work
+// and gave up on the leader, so this validator's timer runs too (alone, the peer could never
+// form a TC), a full timeout from then.
+TEST_F(ValidatorCoreTest, PeerTimeoutForTheCurrentRoundResumesAHeldTimer) {
+  MakeCore(0);
+  ASSERT_TRUE(core_->Start().ok());
+  clock_.Advance(3'000);
+  core_->OnTick();
+  ASSERT_TRUE(core_->RoundTimerHeld());
+
+  Timeout t;
+  t.round = 1;
+  t.sender = 2;
+  t.high_qc = consensus::GenesisQc(genesis_id());
+  t.signature =
+      chain_.net().validator_keys[2].Sign(consensus::TimeoutSigningBytes(genesis_id(), 1, 0));
+  core_->OnMessage(2, consensus::EncodeMessage(t));
+  EXPECT_EQ(core_->engine().drops_total(), 0u);
+  EXPECT_FALSE(core_->RoundTimerHeld());
+  const int64_t heard_at = clock_.steady_ms;
+  EXPECT_EQ(core_->NextWakeMs(10'000), heard_at + static_cast<int64_t>(options_.round_timeout_ms));
+  clock_.Advance(static_cast<int64_t>(options_.round_timeout_ms));
+  core_->OnTick();
+  const std::vector<Timeout> timeouts = MessagesOf<Timeout>(transport_.broadcast);
+  ASSERT_EQ(timeouts.size(), 1u);
+  EXPECT_EQ(timeouts[0].round, 1u);
+  EXPECT_EQ(timeouts[0].sender, 0u);
+}
+
+// A timeout whose signature does not verify is dropped by the engine and holds no timer open.
+TEST_F(ValidatorCoreTest, ForgedPeerTimeoutLeavesTheTimerHeld) {
+  MakeCore(0);
+  ASSERT_TRUE(core_->Start().ok());
+  Timeout t;
+  t.round = 1;
+  t.sender = 2;
+  t.high_qc = consensus::GenesisQc(genesis_id());
+  t.signature =
+      chain_.net().validator_keys[3].Sign(consensus::TimeoutSigningBytes(genesis_id(), 1, 0));
+  core_->OnMessage(2, consensus::EncodeMessage(t));
+  EXPECT_EQ(core_->engine().drops(consensus::DropReason::kBadSignature), 1u);
+  EXPECT_TRUE(core_->RoundTimerHeld());
+}
+
+// The leader of round 1 proposes an admitted transaction at once (no batching delay by
+// default); the block carries it, other validators' check accepts it.
+TEST_F(ValidatorCoreTest, LeaderProposesAnAdmittedTransactionAtOnce) {
   Admission admission(chain_.chain_id(), chain_.store(), mempool_);
   const DecodedTransaction tx = chain_.Tx("lot-batched");
   Result<DecodedTransaction> admitted = admission.Check(tx.envelope);
@@ -208,12 +275,6 @@ TEST_F(ValidatorCoreTest, LeaderProposesAdmittedTransactionsOnceBlockIntervalPas
   ASSERT_TRUE(mempool_.Add(*admitted).ok());
   MakeCore(1);
   ASSERT_TRUE(core_->Start().ok());
-
-  clock_.Advance(static_cast<int64_t>(options_.batch.block_interval_ms) - 1);
-  core_->OnTick();
-  EXPECT_TRUE(SentNothing());
-  clock_.Advance(1);
-  core_->OnTick();
 
   const std::vector<Proposal> proposals = Proposals();
   ASSERT_EQ(proposals.size(), 1u);
@@ -257,38 +318,126 @@ TEST_F(ValidatorCoreTest, LeaderProposesAdmittedTransactionsOnceBlockIntervalPas
   EXPECT_TRUE(mempool_.Contains(tx.id));  // leaves the pool when it commits, not before
 }
 
-// While a leader waits for transactions, NextWakeMs is the block interval (when a waiting
-// transaction would go out), then the idle interval (when an empty block goes out): always in
-// the future, never an instant already past that would make the loop spin until then.
-TEST_F(ValidatorCoreTest, LeaderWaitingForTransactionsWakesAtBlockIntervalThenIdleInterval) {
+// With a batching delay configured, a leader with a transaction waits it out, not longer.
+TEST_F(ValidatorCoreTest, LeaderWithABlockIntervalProposesOnceItPasses) {
+  options_.batch.block_interval_ms = 50;
+  ASSERT_TRUE(mempool_.Add(chain_.Tx("lot-batched")).ok());
+  MakeCore(1);
+  ASSERT_TRUE(core_->Start().ok());
+  EXPECT_EQ(core_->NextWakeMs(10'000), 50);
+  clock_.Advance(49);
+  core_->OnTick();
+  EXPECT_TRUE(SentNothing());
+  clock_.Advance(1);
+  core_->OnTick();
+  ASSERT_EQ(Proposals().size(), 1u);
+  EXPECT_EQ(TxIdsOf(Proposals()[0]).size(), 1u);
+}
+
+// A leader with nothing to carry and nothing to commit never proposes (no empty blocks) and
+// does not spin: it sleeps until transactions arrive, then wakes at once and proposes them.
+TEST_F(ValidatorCoreTest, LeaderWithNothingToCarryWaitsForTransactionsThenProposesAtOnce) {
   MakeCore(1);
   ASSERT_TRUE(core_->Start().ok());
   const int64_t idle_wake_ms = 10'000;
-  const auto block_interval = static_cast<int64_t>(options_.batch.block_interval_ms);
-  const auto idle_interval = static_cast<int64_t>(options_.batch.idle_block_interval_ms);
-
-  EXPECT_EQ(core_->NextWakeMs(idle_wake_ms), block_interval);
-  clock_.Advance(block_interval);
-  core_->OnTick();
-  EXPECT_TRUE(SentNothing());
-  EXPECT_EQ(core_->NextWakeMs(idle_wake_ms), idle_interval);
-
-  while (clock_.steady_ms < idle_interval - 1) {
-    clock_.Advance(1);
+  EXPECT_TRUE(core_->WaitingToPropose());
+  EXPECT_EQ(core_->NextWakeMs(idle_wake_ms), idle_wake_ms);
+  while (clock_.steady_ms < 5'000) {
+    clock_.Advance(100);
     core_->OnTick();
-    const int64_t wake = core_->NextWakeMs(idle_wake_ms);
-    ASSERT_GT(wake, clock_.steady_ms);
-    ASSERT_EQ(wake, idle_interval) << "at " << clock_.steady_ms << " ms";
+    ASSERT_EQ(core_->NextWakeMs(idle_wake_ms), clock_.steady_ms + idle_wake_ms);
   }
   EXPECT_TRUE(SentNothing());
 
-  clock_.Advance(1);
+  const DecodedTransaction tx = chain_.Tx("lot-late");
+  ASSERT_TRUE(mempool_.Add(tx).ok());
+  EXPECT_EQ(core_->NextWakeMs(idle_wake_ms), clock_.steady_ms);
   core_->OnTick();
   const std::vector<Proposal> proposals = Proposals();
   ASSERT_EQ(proposals.size(), 1u);
+  EXPECT_EQ(TxIdsOf(proposals[0]), std::vector<Hash>{tx.id});
+  EXPECT_FALSE(core_->WaitingToPropose());
+  // The timer now runs a full round from the transaction's arrival.
+  EXPECT_EQ(core_->NextWakeMs(idle_wake_ms),
+            clock_.steady_ms + static_cast<int64_t>(options_.round_timeout_ms));
+}
+
+// --- Which empty blocks a leader proposes --------------------------------------------------
+
+class LeaderAfterCommitTest : public ValidatorCoreTest {
+ protected:
+  // Validator 3 (leader of round 3) takes block B (round 1, validator 1's, carrying `txs`)
+  // and its empty child C (round 2, validator 2's, carrying QC(B)), votes for both, then
+  // gets the votes of validators 0 and 1 for C: with its own, QC(C) forms here, which
+  // commits B (its child C follows it by one round). Nobody else holds QC(C) yet.
+  void FormQcCommittingBlockWith(std::vector<DecodedTransaction> txs) {
+    StoreSafetyState(consensus::SafetyState::Initial(genesis_id()));
+    MakeCore(3);
+    ASSERT_TRUE(core_->Start().ok());
+    const DecodedBlock ledger_b = chain_.NextLedgerBlock(std::move(txs), 1);
+    Proposal b;
+    b.block = BftChain::ConsensusBlockOf(ledger_b, consensus::GenesisQc(genesis_id()), 1);
+    b.signature =
+        chain_.net().validator_keys[1].Sign(consensus::ProposalSigningBytesOf(genesis_id(), b));
+    core_->OnMessage(1, consensus::EncodeMessage(b));
+    ASSERT_EQ(Votes().size(), 1u);
+
+    const LedgerTip tip_b = LedgerTip::Of(ledger_b);
+    ProposalPlan plan;
+    plan.chain_id = chain_.chain_id();
+    plan.round = 2;
+    plan.parent = &tip_b;
+    plan.proposer = genesis().validators.key(2).id();
+    plan.executed_height = 0;
+    plan.executed_root = chain_.store().ResultRootAt(0).value();
+    plan.timestamp_ms = tip_b.timestamp_ms + 1;
+    const DecodedBlock ledger_c = BuildProposal(std::move(plan));
+    Proposal c;
+    c.block = BftChain::ConsensusBlockOf(ledger_c, chain_.Certify(b.block), 2);
+    c.signature =
+        chain_.net().validator_keys[2].Sign(consensus::ProposalSigningBytesOf(genesis_id(), c));
+    core_->OnMessage(2, consensus::EncodeMessage(c));
+    ASSERT_EQ(core_->engine().current_round(), 2u);
+
+    const consensus::BlockId c_id = c.block.ComputeId();
+    for (consensus::ValidatorIndex v : {0, 1}) {
+      Vote vote;
+      vote.round = 2;
+      vote.block_id = c_id;
+      vote.voter = v;
+      vote.signature =
+          chain_.net().validator_keys[v].Sign(consensus::VoteSigningBytes(genesis_id(), c_id, 2));
+      core_->OnMessage(v, consensus::EncodeMessage(vote));
+    }
+    ASSERT_EQ(core_->engine().current_round(), 3u);
+    ASSERT_EQ(chain_.store().Height(), 1u);  // B committed here
+    ASSERT_EQ(core_->engine().drops_total(), 0u);
+    ASSERT_FALSE(core_->halted()) << core_->failure().ToString();
+  }
+};
+
+// B carried a transaction: the other validators commit it only when they see QC(C), which
+// only this leader's proposal carries. It proposes an empty child of C at once.
+TEST_F(LeaderAfterCommitTest, LeaderWhoseQcCommittedTransactionsProposesAnEmptyChildAtOnce) {
+  ASSERT_NO_FATAL_FAILURE(FormQcCommittingBlockWith({chain_.Tx("lot-in-b")}));
+  const std::vector<Proposal> proposals = Proposals();
+  ASSERT_EQ(proposals.size(), 1u);
+  EXPECT_EQ(proposals[0].block.round, 3u);
+  EXPECT_EQ(proposals[0].block.height, 3u);
   EXPECT_TRUE(TxIdsOf(proposals[0]).empty());
-  // Nothing left to batch: the round timer is next.
-  EXPECT_EQ(core_->NextWakeMs(idle_wake_ms), static_cast<int64_t>(options_.round_timeout_ms));
+}
+
+// B was empty: QC(C) commits nothing anyone waits for, so the leader proposes nothing and,
+// with nothing left to commit, holds its round timer: the network is idle.
+TEST_F(LeaderAfterCommitTest, LeaderWhoseQcCommittedOnlyEmptyBlocksProposesNothing) {
+  ASSERT_NO_FATAL_FAILURE(FormQcCommittingBlockWith({}));
+  EXPECT_TRUE(Proposals().empty());
+  EXPECT_TRUE(core_->WaitingToPropose());
+  EXPECT_TRUE(core_->RoundTimerHeld());
+  clock_.Advance(10 * static_cast<int64_t>(options_.round_timeout_ms));
+  core_->OnTick();
+  EXPECT_TRUE(Proposals().empty());
+  EXPECT_TRUE(MessagesOf<Timeout>(transport_.broadcast).empty());
 }
 
 // --- Committed transactions back in the mempool -------------------------------------------
@@ -403,6 +552,7 @@ class ValidatorCoreOnFailingDiskTest : public ValidatorCoreTest {
 
 TEST_F(ValidatorCoreOnFailingDiskTest, HaltsAtNextPersistSafetyAndSendsNothingAfter) {
   transport_.connected = {1, 2, 3};
+  ASSERT_TRUE(mempool_.Add(chain_.Tx("lot-work")).ok());  // work: the round timer runs
   MakeCore(0, store_.get());
   ASSERT_TRUE(core_->Start().ok());
   core_->OnTick();
@@ -432,6 +582,7 @@ TEST_F(ValidatorCoreOnFailingDiskTest, HaltsAtNextPersistSafetyAndSendsNothingAf
 // further event" (validator_core.h), so it gossips nothing either (it did: BftValidator's
 // loop relays in the same turn as the tick that halted the core).
 TEST_F(ValidatorCoreOnFailingDiskTest, HaltedCoreRelaysNoTransactions) {
+  ASSERT_TRUE(mempool_.Add(chain_.Tx("lot-work")).ok());  // work: the round timer runs
   MakeCore(0, store_.get());
   ASSERT_TRUE(core_->Start().ok());
   env_.Crash();
@@ -577,10 +728,13 @@ TEST_F(ValidatorCoreTest, RestartedValidatorReportsTheValidatorItsScheduleSkips)
   EXPECT_EQ(schedule.skipped[0].last_seen, 3u);
   EXPECT_FALSE(stats.leader_probation);
 
-  // Round 15 is validator 0's (15 % 3 eligible), as its peers compute: it proposes.
+  // Round 15 is validator 0's (15 % 3 eligible), as its peers compute: it proposes (once it
+  // has a transaction to carry).
   ASSERT_EQ(chain_.NextRound(), 15u);
   ASSERT_EQ(chain_.NextLeader(), 0u);
-  clock_.Advance(static_cast<int64_t>(options_.batch.idle_block_interval_ms));
+  core_->OnTick();
+  EXPECT_TRUE(Proposals().empty());
+  ASSERT_TRUE(mempool_.Add(chain_.Tx("lot-round-15")).ok());
   core_->OnTick();
   const std::vector<Proposal> proposals = Proposals();
   ASSERT_EQ(proposals.size(), 1u);
