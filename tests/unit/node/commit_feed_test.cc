@@ -61,8 +61,8 @@ struct Heard {
 const Clock::time_point kFar = Clock::now() + 24h;
 
 TEST(CommitFeedTest, APublishedBlockAnswersItsTransactionsSubscribers) {
-  CommitFeed feed(4);
   Heard a, twice, other;
+  CommitFeed feed(4);
   ASSERT_TRUE(feed.Subscribe(Id("a"), kFar, a.Callback()).has_value());
   ASSERT_TRUE(feed.Subscribe(Id("a"), kFar, twice.Callback()).has_value());
   ASSERT_TRUE(feed.Subscribe(Id("other"), kFar, other.Callback()).has_value());
@@ -88,8 +88,8 @@ TEST(CommitFeedTest, APublishedBlockAnswersItsTransactionsSubscribers) {
 }
 
 TEST(CommitFeedTest, ACancelledSubscriptionIsNeverAnswered) {
-  CommitFeed feed(0);
   Heard cancelled, kept;
+  CommitFeed feed(0);
   auto token = feed.Subscribe(Id("a"), kFar, cancelled.Callback());
   ASSERT_TRUE(token.has_value());
   ASSERT_TRUE(feed.Subscribe(Id("a"), kFar, kept.Callback()).has_value());
@@ -105,8 +105,8 @@ TEST(CommitFeedTest, ACancelledSubscriptionIsNeverAnswered) {
 }
 
 TEST(CommitFeedTest, AnAnsweredSubscriptionCannotBeCancelled) {
-  CommitFeed feed(0);
   Heard heard;
+  CommitFeed feed(0);
   auto token = feed.Subscribe(Id("a"), kFar, heard.Callback());
   ASSERT_TRUE(token.has_value());
   feed.Publish(1, {Id("a")}, {ResultSaying("a")});
@@ -115,8 +115,8 @@ TEST(CommitFeedTest, AnAnsweredSubscriptionCannotBeCancelled) {
 }
 
 TEST(CommitFeedTest, DeadlinesAreAnsweredByTheTimerNotBefore) {
-  CommitFeed feed(0);
   Heard late, soon;
+  CommitFeed feed(0);
   // The later deadline first: the earlier one subscribed after it must wake the timer.
   ASSERT_TRUE(feed.Subscribe(Id("late"), kFar, late.Callback()).has_value());
   const Clock::time_point deadline = Clock::now() + 50ms;
@@ -132,8 +132,8 @@ TEST(CommitFeedTest, DeadlinesAreAnsweredByTheTimerNotBefore) {
 }
 
 TEST(CommitFeedTest, ADeadlineAlreadyPassedIsAnsweredAtOnceAndACommitFirstWins) {
-  CommitFeed feed(0);
   Heard passed, committed;
+  CommitFeed feed(0);
   ASSERT_TRUE(feed.Subscribe(Id("passed"), Clock::now() - 1s, passed.Callback()).has_value());
   ASSERT_TRUE(passed.AwaitCount(1));
   EXPECT_EQ(passed.waits[0].end, CommitFeed::TxWaitEnd::kDeadline);
@@ -149,8 +149,8 @@ TEST(CommitFeedTest, ADeadlineAlreadyPassedIsAnsweredAtOnceAndACommitFirstWins) 
 }
 
 TEST(CommitFeedTest, ShutdownAnswersEverySubscriptionAndRefusesNewOnes) {
-  CommitFeed feed(0);
   Heard a, b;
+  CommitFeed feed(0);
   auto token = feed.Subscribe(Id("a"), kFar, a.Callback());
   ASSERT_TRUE(token.has_value());
   ASSERT_TRUE(feed.Subscribe(Id("b"), Clock::now() + 1h, b.Callback()).has_value());
@@ -171,8 +171,8 @@ TEST(CommitFeedTest, ShutdownAnswersEverySubscriptionAndRefusesNewOnes) {
 TEST(CommitFeedTest, ShutdownReturnsOnlyOnceTheTimersCallbacksFinished) {
   // The client API's reactors and service may be destroyed once Shutdown returned: a
   // deadline callback the timer already took must not still be running then.
-  CommitFeed feed(0);
   Heard entered;
+  CommitFeed feed(0);
   std::atomic<bool> finished{false};
   ASSERT_TRUE(feed.Subscribe(Id("slow"), Clock::now(),
                              [&](const CommitFeed::TxWait& wait) {
@@ -191,9 +191,9 @@ TEST(CommitFeedTest, ATimerCallbackMayShutTheFeedDown) {
   // Shutdown from the timer's own thread cannot join it; the destructor does.
   Heard stopped;
   {
+    Heard done;  // declared before the feed: the feed's end may still answer it
     CommitFeed feed(0);
     ASSERT_TRUE(feed.Subscribe(Id("waits"), kFar, stopped.Callback()).has_value());
-    Heard done;
     ASSERT_TRUE(feed.Subscribe(Id("stops"), Clock::now(),
                                [&](const CommitFeed::TxWait& wait) {
                                  feed.Shutdown();
@@ -219,8 +219,8 @@ TEST(CommitFeedTest, DestroyingTheFeedAnswersWhatStillWaits) {
 
 TEST(CommitFeedTest, CallbacksRunWithoutTheFeedsLock) {
   // A callback that uses the feed would deadlock if the feed held its lock around it.
-  CommitFeed feed(0);
   Heard other;
+  CommitFeed feed(0);
   auto other_token = feed.Subscribe(Id("other"), kFar, other.Callback());
   ASSERT_TRUE(other_token.has_value());
   bool cancelled_other = false;
